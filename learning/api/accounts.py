@@ -1,0 +1,73 @@
+"""Sign-up and token exchange for the mobile app: ``auth/register/`` and ``auth/token/``."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from learning.services.accounts import user_register
+
+User = get_user_model()
+
+
+class RegisterSerializer(serializers.Serializer):
+    username = serializers.RegexField(
+        r"^[\w.@+-]+\Z",
+        max_length=150,
+        error_messages={"invalid": "Use letters, digits and @ . + - _ only."},
+    )
+    password = serializers.CharField(
+        write_only=True, max_length=128, style={"input_type": "password"}
+    )
+
+    def validate_username(self, value: str) -> str:
+        if User.objects.filter(username__iexact=value).exists():
+            raise serializers.ValidationError("That username is taken.")
+        return value
+
+    def validate(self, attrs):
+        try:
+            validate_password(attrs["password"], User(username=attrs["username"]))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"password": list(exc.messages)}) from exc
+        return attrs
+
+
+class TokenOutSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class RegisteredSerializer(TokenOutSerializer):
+    username = serializers.CharField()
+
+
+class _AuthView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+
+class RegisterView(_AuthView):
+    @extend_schema(request=RegisterSerializer, responses={201: RegisteredSerializer}, tags=["auth"])
+    def post(self, request):
+        data = RegisterSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user, token = user_register(**data.validated_data)
+        return Response({"username": user.username, "token": token}, status=status.HTTP_201_CREATED)
+
+
+class TokenView(_AuthView):
+    @extend_schema(request=AuthTokenSerializer, responses={200: TokenOutSerializer}, tags=["auth"])
+    def post(self, request):
+        data = AuthTokenSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        token, _ = Token.objects.get_or_create(user=data.validated_data["user"])
+        return Response({"token": token.key})

@@ -1,0 +1,1 @@
+"""Writes: every change to learning data goes through a function here."""

@@ -1,0 +1,22 @@
+#!/bin/sh
+# Start one role of the platform: web (migrate, load content, gunicorn), worker or beat.
+set -e
+role="${1:-web}"
+case "$role" in
+  web)
+    python manage.py migrate --no-input
+    python manage.py collectstatic --no-input --verbosity 0
+    python manage.py load_paths
+    exec gunicorn config.wsgi --config /app/platform/gunicorn.conf.py
+    ;;
+  worker)
+    exec celery -A config worker --loglevel=INFO \
+      --concurrency="${CELERY_WORKER_CONCURRENCY:-2}" --without-mingle --without-gossip
+    ;;
+  beat)
+    exec celery -A config beat --loglevel=INFO --schedule=/data/beat/celerybeat-schedule
+    ;;
+  *)
+    exec "$@"
+    ;;
+esac

@@ -1,0 +1,106 @@
+"""Fixtures shared by every suite: API clients, users, and a real Celery worker process."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKER_START_TIMEOUT = 60
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def make_user(django_user_model):
+    def make(username: str | None = None, *, staff: bool = False):
+        return django_user_model.objects.create_user(
+            username=username or f"learner-{uuid.uuid4().hex[:8]}",
+            password="correct horse battery staple",
+            is_staff=staff,
+            is_superuser=staff,
+        )
+
+    return make
+
+
+@pytest.fixture
+def learner(make_user):
+    return make_user("ada")
+
+
+@pytest.fixture
+def staff(make_user):
+    return make_user("grace", staff=True)
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def learner_api(learner) -> APIClient:
+    return client_for(learner)
+
+
+@pytest.fixture
+def staff_api(staff) -> APIClient:
+    return client_for(staff)
+
+
+def _database_url(db: dict) -> str:
+    """The URL of the *test* database, for a worker process to share it."""
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    auth = db.get("USER") or ""
+    if db.get("PASSWORD"):
+        auth += f":{db['PASSWORD']}"
+    host = f"{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"
+    return f"postgres://{auth + '@' if auth else ''}{host}/{db['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real ``celery worker`` process on the test database and the configured broker."""
+    from config.celery_app import app, ping
+
+    env = os.environ | {"DATABASE_URL": _database_url(settings.DATABASES["default"])}
+    with django_db_blocker.unblock():
+        app.control.purge()
+    log = open(Path(settings.DATA_DIR) / "test-worker.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency=1",
+         "--without-mingle", "--without-gossip", "--loglevel=INFO",
+         f"--hostname=test-{uuid.uuid4().hex[:6]}@%h"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    deadline = time.monotonic() + WORKER_START_TIMEOUT
+    while True:
+        if process.poll() is not None:
+            log.close()
+            pytest.fail(f"Celery worker exited: {Path(log.name).read_text()[-2000:]}")
+        try:
+            ping.apply_async(expires=5).get(timeout=2, interval=0.01)
+            break
+        except Exception:  # noqa: BLE001 - not up yet
+            if time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"Celery worker did not answer: {Path(log.name).read_text()[-2000:]}")
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
