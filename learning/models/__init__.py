@@ -1,0 +1,34 @@
+"""The learning models, by concept; every name is re-exported here."""
+
+from learning.models.items import (
+    CHOICE_KINDS,
+    Choice,
+    Flashcard,
+    PathItem,
+    Podcast,
+    Question,
+    QuestionKind,
+    Quiz,
+    Resource,
+    ResourceKind,
+    Section,
+    content_hash,
+)
+from learning.models.paths import Path, Visibility
+
+__all__ = [
+    "CHOICE_KINDS",
+    "Choice",
+    "Flashcard",
+    "Path",
+    "PathItem",
+    "Podcast",
+    "Question",
+    "QuestionKind",
+    "Quiz",
+    "Resource",
+    "ResourceKind",
+    "Section",
+    "Visibility",
+    "content_hash",
+]

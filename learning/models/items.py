@@ -1,0 +1,214 @@
+"""The items of a path. Each has an ``origin_uid`` shared by all its clones and a hash of its
+content, so that a clone can tell, item by item, what changed on either side since it last
+synced (``synced_hash`` is the upstream content hash at that moment)."""
+
+import hashlib
+import json
+import uuid
+
+from django.db import models
+
+from learning.models.paths import Path
+
+
+def content_hash(content: dict) -> str:
+    """A stable SHA-256 of an item's content (a JSON-able dict)."""
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class PathItem(models.Model):
+    """Base of every item: where it belongs, its place, its identity across clones."""
+
+    #: The model fields whose values make up the item's content (and so its hash).
+    content_fields: tuple[str, ...] = ()
+
+    path = models.ForeignKey(Path, on_delete=models.CASCADE, related_name="+")
+    origin_uid = models.UUIDField(default=uuid.uuid4, editable=False)
+    position = models.PositiveIntegerField(default=0)
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    synced_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Upstream's content hash when this clone item was last synced; empty "
+        "for items the owner created.",
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+    def save(self, *args, **kwargs):
+        self.refresh_hash()
+        super().save(*args, **kwargs)
+
+    def content(self) -> dict:
+        return {name: getattr(self, name) for name in self.content_fields}
+
+    def refresh_hash(self) -> str:
+        self.content_hash = content_hash(self.content())
+        return self.content_hash
+
+
+class Section(PathItem):
+    """A section of the deep article: Markdown with ``$…$``/``$$…$$`` LaTeX, nested one level."""
+
+    content_fields = ("title", "body", "parent_uid")
+
+    path = models.ForeignKey(Path, on_delete=models.CASCADE, related_name="sections")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+
+    class Meta(PathItem.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["path", "origin_uid"], name="section_origin_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def parent_uid(self) -> str | None:
+        return str(self.parent.origin_uid) if self.parent_id else None
+
+
+class Flashcard(PathItem):
+    """A card to review; ``claim`` makes it machine-checkable (see SPEC §6)."""
+
+    content_fields = ("front", "back", "claim")
+
+    path = models.ForeignKey(Path, on_delete=models.CASCADE, related_name="flashcards")
+    front = models.TextField()
+    back = models.TextField()
+    claim = models.JSONField(null=True, blank=True)
+
+    class Meta(PathItem.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["path", "origin_uid"], name="flashcard_origin_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.front[:80]
+
+
+class Quiz(PathItem):
+    content_fields = ("title",)
+
+    path = models.ForeignKey(Path, on_delete=models.CASCADE, related_name="quizzes")
+    title = models.CharField(max_length=200)
+
+    class Meta(PathItem.Meta):
+        verbose_name_plural = "quizzes"
+        constraints = [
+            models.UniqueConstraint(fields=["path", "origin_uid"], name="quiz_origin_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QuestionKind(models.TextChoices):
+    SINGLE = "single", "Single choice"
+    MULTIPLE = "multiple", "Multiple choice"
+    TRUE_FALSE = "true_false", "True/false"
+    NUMERIC = "numeric", "Numeric"
+    EXPRESSION = "expression", "Expression"
+
+
+CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.TRUE_FALSE)
+
+
+class Question(PathItem):
+    """A quiz question. Choice questions keep their key in ``Choice.is_correct``; numeric
+    and expression questions in ``answer`` (SPEC §4). Its hash covers its choices."""
+
+    content_fields = ("quiz_uid", "kind", "prompt", "explanation", "answer", "choice_list")
+
+    path = models.ForeignKey(Path, on_delete=models.CASCADE, related_name="questions")
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
+    kind = models.CharField(max_length=12, choices=QuestionKind.choices)
+    prompt = models.TextField()
+    explanation = models.TextField(blank=True)
+    answer = models.JSONField(null=True, blank=True)
+
+    class Meta(PathItem.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["path", "origin_uid"], name="question_origin_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.prompt[:80]
+
+    @property
+    def quiz_uid(self) -> str:
+        return str(self.quiz.origin_uid)
+
+    @property
+    def choice_list(self) -> list[dict]:
+        """The choices as content: the unsaved ones set in ``pending_choices`` if any."""
+        pending = getattr(self, "pending_choices", None)
+        choices = pending if pending is not None else self.choices.all()
+        return [{"text": c.text, "is_correct": c.is_correct} for c in choices]
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    text = models.CharField(max_length=500)
+    is_correct = models.BooleanField(default=False)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ResourceKind(models.TextChoices):
+    PAPER = "paper", "Paper"
+    BOOK = "book", "Book"
+    ARTICLE = "article", "Article"
+    DOCUMENTATION = "documentation", "Documentation"
+    VIDEO = "video", "Video"
+    COURSE = "course", "Course"
+    OTHER = "other", "Other"
+
+
+class Resource(PathItem):
+    content_fields = ("title", "authors", "year", "kind", "url")
+
+    path = models.ForeignKey(Path, on_delete=models.CASCADE, related_name="resources")
+    title = models.CharField(max_length=300)
+    authors = models.CharField(max_length=500, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    kind = models.CharField(max_length=20, choices=ResourceKind.choices, default=ResourceKind.PAPER)
+    url = models.URLField(max_length=500, blank=True)
+
+    class Meta(PathItem.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["path", "origin_uid"], name="resource_origin_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Podcast(PathItem):
+    """The path's podcast episode: audio (generated) and its timed transcript."""
+
+    content_fields = ("title", "duration_seconds", "transcript")
+
+    path = models.OneToOneField(Path, on_delete=models.CASCADE, related_name="podcast")
+    title = models.CharField(max_length=200)
+    duration_seconds = models.FloatField(default=0)
+    audio = models.FileField(upload_to="podcasts/", blank=True)
+    transcript = models.JSONField(
+        default=list, blank=True, help_text="[{start, end, speaker, text}], seconds."
+    )
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,248 @@
+"""The versioned JSON bundle of a whole path (format ``studytree.path``, version 1), validated.
+
+The same schema checks a bundle loaded from the repository, one posted to
+``POST paths/import/`` and item writes through the API, so a key that cannot be graded
+never gets in. Errors name the field by its path in the bundle (``quizzes.0.questions.2.answer``).
+"""
+
+import math
+
+from rest_framework import serializers
+
+from learning.models import CHOICE_KINDS, QuestionKind, ResourceKind, Visibility
+
+BUNDLE_FORMAT = "studytree.path"
+BUNDLE_VERSION = 1
+MAX_ITEMS = 20_000
+
+
+class _Strict(serializers.Serializer):
+    """Rejects fields it does not know, so a typo is a 400 rather than silently dropped."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class FiniteFloat(serializers.FloatField):
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not math.isfinite(value):
+            raise serializers.ValidationError("Must be a finite number.")
+        return value
+
+
+class ItemSchema(_Strict):
+    origin_uid = serializers.UUIDField(required=False)
+
+
+class ChildSectionSchema(ItemSchema):
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField(allow_blank=True, required=False, default="", max_length=200_000)
+    children = serializers.ListField(max_length=0, required=False, default=list)
+
+
+class SectionSchema(ChildSectionSchema):
+    children = ChildSectionSchema(many=True, required=False, default=list)
+
+
+class ClaimSchema(_Strict):
+    """``{compute, value, tolerance?}`` or ``{kernel, property, value}`` (SPEC §6)."""
+
+    compute = serializers.CharField(required=False, max_length=500)
+    kernel = serializers.CharField(required=False, max_length=50)
+    property = serializers.CharField(required=False, max_length=50)
+    value = serializers.JSONField()
+    tolerance = serializers.CharField(required=False, max_length=20)
+
+    def validate(self, attrs):
+        if "compute" in attrs:
+            if "kernel" in attrs or "property" in attrs:
+                raise serializers.ValidationError("Give either compute or kernel+property.")
+            validate_number(attrs["value"], "value")
+        elif not ("kernel" in attrs and "property" in attrs):
+            raise serializers.ValidationError(
+                "A claim is {compute, value, tolerance?} or {kernel, property, value}."
+            )
+        return attrs
+
+
+def validate_number(value, field: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise serializers.ValidationError({field: ["Must be a finite number."]})
+
+
+class FlashcardSchema(ItemSchema):
+    front = serializers.CharField(max_length=5000)
+    back = serializers.CharField(max_length=5000)
+    claim = ClaimSchema(required=False, allow_null=True, default=None)
+
+
+class ChoiceSchema(_Strict):
+    id = serializers.IntegerField(required=False)  # ignored; lets a read question be posted back
+    text = serializers.CharField(max_length=500)
+    is_correct = serializers.BooleanField(default=False)
+
+
+class NumericAnswerSchema(_Strict):
+    value = FiniteFloat()
+    tolerance = serializers.CharField(required=False, max_length=20)
+    compute = serializers.CharField(required=False, max_length=500)
+
+
+class ExpressionAnswerSchema(_Strict):
+    expression = serializers.CharField(max_length=500)
+    variables = serializers.DictField(
+        child=serializers.ListField(child=FiniteFloat(), min_length=2, max_length=2),
+        allow_empty=False,
+    )
+    tolerance = serializers.CharField(required=False, max_length=20)
+
+    def validate_variables(self, value):
+        for name, (low, high) in value.items():
+            if not name.isidentifier():
+                raise serializers.ValidationError(f"{name!r} is not a variable name.")
+            if not low < high:
+                raise serializers.ValidationError(f"{name}: the range needs low < high.")
+        return value
+
+
+class QuestionSchema(ItemSchema):
+    kind = serializers.ChoiceField(choices=QuestionKind.choices)
+    prompt = serializers.CharField(max_length=5000)
+    explanation = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=20_000
+    )
+    choices = ChoiceSchema(many=True, required=False, default=list)
+    answer = serializers.JSONField(required=False, allow_null=True, default=None)
+
+    def validate(self, attrs):
+        return validate_question(attrs)
+
+
+def validate_question(attrs: dict) -> dict:
+    """The key must fit the kind: right choices, or a numeric/expression answer."""
+    kind, choices, answer = attrs["kind"], attrs.get("choices") or [], attrs.get("answer")
+    if kind in CHOICE_KINDS:
+        if answer is not None:
+            raise serializers.ValidationError(
+                {"answer": [f"A {kind} question keeps its key in choices."]}
+            )
+        correct = sum(1 for c in choices if c["is_correct"])
+        if kind == QuestionKind.TRUE_FALSE and sorted(c["text"] for c in choices) != [
+            "False",
+            "True",
+        ]:
+            raise serializers.ValidationError(
+                {"choices": ["A true/false question has the choices True and False."]}
+            )
+        if len(choices) < 2:
+            raise serializers.ValidationError({"choices": ["Give at least two choices."]})
+        if kind == QuestionKind.MULTIPLE and correct < 1:
+            raise serializers.ValidationError({"choices": ["Mark at least one choice correct."]})
+        if kind != QuestionKind.MULTIPLE and correct != 1:
+            raise serializers.ValidationError({"choices": ["Mark exactly one choice correct."]})
+        return attrs
+    if choices:
+        raise serializers.ValidationError({"choices": [f"A {kind} question has no choices."]})
+    schema = NumericAnswerSchema if kind == QuestionKind.NUMERIC else ExpressionAnswerSchema
+    checked = schema(data=answer)
+    if answer is None or not checked.is_valid():
+        raise serializers.ValidationError(
+            {"answer": checked.errors if answer is not None else ["This field is required."]}
+        )
+    attrs["answer"] = dict(checked.validated_data)
+    return attrs
+
+
+class QuizSchema(ItemSchema):
+    title = serializers.CharField(max_length=200)
+    questions = QuestionSchema(many=True, required=False, default=list)
+
+
+class SegmentSchema(_Strict):
+    start = FiniteFloat(min_value=0)
+    end = FiniteFloat(min_value=0)
+    speaker = serializers.CharField(max_length=100)
+    text = serializers.CharField(max_length=5000)
+
+    def validate(self, attrs):
+        if attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError("A segment must not end before it starts.")
+        return attrs
+
+
+class PodcastSchema(ItemSchema):
+    title = serializers.CharField(max_length=200)
+    duration_seconds = FiniteFloat(min_value=0)
+    transcript = SegmentSchema(many=True, required=False, default=list)
+
+
+class ResourceSchema(ItemSchema):
+    title = serializers.CharField(max_length=300)
+    authors = serializers.CharField(max_length=500, allow_blank=True, required=False, default="")
+    year = serializers.IntegerField(
+        min_value=1000, max_value=3000, allow_null=True, required=False, default=None
+    )
+    kind = serializers.ChoiceField(choices=ResourceKind.choices, default=ResourceKind.PAPER)
+    url = serializers.URLField(max_length=500, allow_blank=True, required=False, default="")
+
+
+class PathInfoSchema(_Strict):
+    slug = serializers.SlugField(max_length=120)
+    title = serializers.CharField(max_length=200)
+    summary = serializers.CharField(allow_blank=True, required=False, default="", max_length=10_000)
+    key_points = serializers.ListField(
+        child=serializers.CharField(max_length=500), required=False, default=list, max_length=50
+    )
+    visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.PRIVATE)
+
+
+class BundleSchema(_Strict):
+    format = serializers.CharField()
+    format_version = serializers.IntegerField()
+    path = PathInfoSchema()
+    sections = SectionSchema(many=True, required=False, default=list)
+    flashcards = FlashcardSchema(many=True, required=False, default=list)
+    quizzes = QuizSchema(many=True, required=False, default=list)
+    podcast = PodcastSchema(required=False, allow_null=True, default=None)
+    resources = ResourceSchema(many=True, required=False, default=list)
+
+    def validate_format(self, value):
+        if value != BUNDLE_FORMAT:
+            raise serializers.ValidationError(f"Expected {BUNDLE_FORMAT!r}.")
+        return value
+
+    def validate_format_version(self, value):
+        if value != BUNDLE_VERSION:
+            raise serializers.ValidationError(f"Only version {BUNDLE_VERSION} is supported.")
+        return value
+
+    def validate(self, attrs):
+        uids = [
+            item["origin_uid"]
+            for item in iter_bundle_items(attrs)
+            if item.get("origin_uid") is not None
+        ]
+        if len(uids) > MAX_ITEMS:
+            raise serializers.ValidationError(f"A bundle holds at most {MAX_ITEMS} items.")
+        if len(uids) != len(set(uids)):
+            raise serializers.ValidationError("origin_uid values must be unique in a bundle.")
+        return attrs
+
+
+def iter_bundle_items(bundle: dict):
+    """Every item dict of a bundle, parents before children."""
+    for section in bundle.get("sections") or []:
+        yield section
+        yield from section.get("children") or []
+    yield from bundle.get("flashcards") or []
+    for quiz in bundle.get("quizzes") or []:
+        yield quiz
+        yield from quiz.get("questions") or []
+    if bundle.get("podcast"):
+        yield bundle["podcast"]
+    yield from bundle.get("resources") or []
