@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path as FilePath
 
 from django.db import transaction
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from django.utils.text import slugify
 from rest_framework.exceptions import ValidationError
 
@@ -26,6 +26,7 @@ from learning.models import (
     content_hash,
 )
 from learning.services.bundle_schema import BUNDLE_FORMAT, BUNDLE_VERSION, BundleSchema
+from learning.services.paths import path_content_changed
 
 BUNDLE_DIR = FilePath(__file__).resolve().parent.parent / "bundles"
 
@@ -307,12 +308,6 @@ def unique_slug(base: str) -> str:
     if base not in taken:
         return base
     return next(f"{base}-{n}" for n in range(2, len(taken) + 3) if f"{base}-{n}" not in taken)
-
-
-def path_content_changed(path: Path) -> None:
-    """Bump the version: every content change does, so caches and ETags move on."""
-    Path.objects.filter(pk=path.pk).update(version=F("version") + 1)
-    path.refresh_from_db(fields=["version", "updated_at"])
 
 
 @transaction.atomic
