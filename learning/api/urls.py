@@ -1,6 +1,6 @@
 """URLs of the REST API v1 (mounted at ``/api/v1/``)."""
 
-from django.urls import path
+from django.urls import include, path
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -28,4 +28,5 @@ urlpatterns = [
     path("", api_root, name="root"),
     path("auth/register/", accounts.RegisterView.as_view(), name="register"),
     path("auth/token/", accounts.TokenView.as_view(), name="token"),
+    path("", include("learning.api.clones")),
 ]

@@ -1,0 +1,3 @@
+"""Clone and upstream-sync endpoints: ``clone/``, ``updates/``, ``sync/``."""
+
+urlpatterns: list = []
