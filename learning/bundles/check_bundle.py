@@ -454,6 +454,7 @@ def check_bundle(b, rep, expect_cards=None, expect_questions=None):
     if not (pod.get("title") and segs and isinstance(dur, (int, float))):
         rep.err("podcast needs title, duration_seconds and transcript")
     else:
+        uids.append(pod.get("origin_uid"))
         t = 0.0
         words = 0
         for i, s in enumerate(segs):
