@@ -16,6 +16,7 @@ seed document, to catch sentences carried over verbatim.
 
 Exit status 0 when everything passes, 1 otherwise.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,13 +41,46 @@ ELU_ALPHA = 1.0
 GELU_TANH_C = 0.044715
 
 KERNEL_NAMES = (
-    "identity", "step", "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "elu", "selu",
-    "softplus", "softsign", "gelu", "gelu_tanh", "swish", "silu", "mish", "hard_sigmoid",
-    "hard_swish", "relu6", "softmax",
+    "identity",
+    "step",
+    "sigmoid",
+    "tanh",
+    "relu",
+    "leaky_relu",
+    "prelu",
+    "elu",
+    "selu",
+    "softplus",
+    "softsign",
+    "gelu",
+    "gelu_tanh",
+    "swish",
+    "silu",
+    "mish",
+    "hard_sigmoid",
+    "hard_swish",
+    "relu6",
+    "softmax",
 )
 PROPERTY_NAMES = ("monotonic", "smooth", "zero_centered", "saturating", "sparse", "bounded")
-MATH_FUNCS = ("exp", "log", "log1p", "expm1", "sqrt", "abs", "sin", "cos", "tan",
-              "sinh", "cosh", "tanh", "erf", "erfc", "minimum", "maximum")
+MATH_FUNCS = (
+    "exp",
+    "log",
+    "log1p",
+    "expm1",
+    "sqrt",
+    "abs",
+    "sin",
+    "cos",
+    "tan",
+    "sinh",
+    "cosh",
+    "tanh",
+    "erf",
+    "erfc",
+    "minimum",
+    "maximum",
+)
 
 
 # --------------------------------------------------------------------------- backends
@@ -112,7 +146,7 @@ class Backend:
             return min(max(x, 0), n(6))
 
         def gt_u(x):
-            return s2p * (x + k * x ** 3)
+            return s2p * (x + k * x**3)
 
         table = {
             "identity": (lambda x: x, lambda x: n(1)),
@@ -120,28 +154,48 @@ class Backend:
             "sigmoid": (sig, lambda x: sig(x) * (1 - sig(x))),
             "tanh": (self.tanh, lambda x: 1 - self.tanh(x) ** 2),
             "relu": (lambda x: max(x, n(0)), lambda x: n(1) if x > 0 else n(0)),
-            "leaky_relu": (lambda x: x if x >= 0 else n(LEAKY_SLOPE) * x,
-                           lambda x: n(1) if x > 0 else n(LEAKY_SLOPE)),
-            "prelu": (lambda x: x if x >= 0 else n(PRELU_WEIGHT) * x,
-                      lambda x: n(1) if x > 0 else n(PRELU_WEIGHT)),
-            "elu": (lambda x: x if x > 0 else n(ELU_ALPHA) * self.expm1(x),
-                    lambda x: n(1) if x > 0 else n(ELU_ALPHA) * self.exp(x)),
-            "selu": (lambda x: lam * x if x > 0 else lam * alp * self.expm1(x),
-                     lambda x: lam if x > 0 else lam * alp * self.exp(x)),
+            "leaky_relu": (
+                lambda x: x if x >= 0 else n(LEAKY_SLOPE) * x,
+                lambda x: n(1) if x > 0 else n(LEAKY_SLOPE),
+            ),
+            "prelu": (
+                lambda x: x if x >= 0 else n(PRELU_WEIGHT) * x,
+                lambda x: n(1) if x > 0 else n(PRELU_WEIGHT),
+            ),
+            "elu": (
+                lambda x: x if x > 0 else n(ELU_ALPHA) * self.expm1(x),
+                lambda x: n(1) if x > 0 else n(ELU_ALPHA) * self.exp(x),
+            ),
+            "selu": (
+                lambda x: lam * x if x > 0 else lam * alp * self.expm1(x),
+                lambda x: lam if x > 0 else lam * alp * self.exp(x),
+            ),
             "softplus": (sp, sig),
             "softsign": (lambda x: x / (1 + abs(x)), lambda x: 1 / (1 + abs(x)) ** 2),
-            "gelu": (lambda x: x * self.phi_cdf(x),
-                     lambda x: self.phi_cdf(x) + x * self.phi_pdf(x)),
-            "gelu_tanh": (lambda x: x * (1 + self.tanh(gt_u(x))) / 2,
-                          lambda x: (1 + self.tanh(gt_u(x))) / 2
-                          + x * (1 - self.tanh(gt_u(x)) ** 2) * s2p * (1 + 3 * k * x * x) / 2),
+            "gelu": (
+                lambda x: x * self.phi_cdf(x),
+                lambda x: self.phi_cdf(x) + x * self.phi_pdf(x),
+            ),
+            "gelu_tanh": (
+                lambda x: x * (1 + self.tanh(gt_u(x))) / 2,
+                lambda x: (
+                    (1 + self.tanh(gt_u(x))) / 2
+                    + x * (1 - self.tanh(gt_u(x)) ** 2) * s2p * (1 + 3 * k * x * x) / 2
+                ),
+            ),
             "swish": (lambda x: x * sig(x), lambda x: sig(x) + x * sig(x) * (1 - sig(x))),
-            "mish": (lambda x: x * self.tanh(sp(x)),
-                     lambda x: self.tanh(sp(x)) + x * sig(x) * (1 - self.tanh(sp(x)) ** 2)),
-            "hard_sigmoid": (lambda x: relu6(x + 3) / 6,
-                             lambda x: n(1) / 6 if -3 < x < 3 else n(0)),
-            "hard_swish": (lambda x: x * relu6(x + 3) / 6,
-                           lambda x: n(0) if x <= -3 else (n(1) if x >= 3 else (2 * x + 3) / 6)),
+            "mish": (
+                lambda x: x * self.tanh(sp(x)),
+                lambda x: self.tanh(sp(x)) + x * sig(x) * (1 - self.tanh(sp(x)) ** 2),
+            ),
+            "hard_sigmoid": (
+                lambda x: relu6(x + 3) / 6,
+                lambda x: n(1) / 6 if -3 < x < 3 else n(0),
+            ),
+            "hard_swish": (
+                lambda x: x * relu6(x + 3) / 6,
+                lambda x: n(0) if x <= -3 else (n(1) if x >= 3 else (2 * x + 3) / 6),
+            ),
             "relu6": (relu6, lambda x: n(1) if 0 < x < 6 else n(0)),
             # softmax of a single logit is 1; it is vector-valued and only probed specially
             "softmax": (lambda x: n(1), lambda x: n(0)),
@@ -182,8 +236,12 @@ def evaluate(expr: str, backend: Backend, variables: dict | None = None):
             if name in KERNEL_NAMES:
                 return backend.kernel(name)[0]
             raise ExprError(f"unknown function {name!r}")
-        if (isinstance(func, ast.Attribute) and func.attr == "derivative"
-                and isinstance(func.value, ast.Name) and func.value.id in KERNEL_NAMES):
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr == "derivative"
+            and isinstance(func.value, ast.Name)
+            and func.value.id in KERNEL_NAMES
+        ):
             return backend.kernel(func.value.id)[1]
         raise ExprError("only NAME(...) and KERNEL.derivative(...) calls are allowed")
 
@@ -191,7 +249,11 @@ def evaluate(expr: str, backend: Backend, variables: dict | None = None):
         if isinstance(node, ast.Expression):
             return ev(node.body)
         if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-            return backend.num(node.value) if backend.name == "float" else backend.num(repr(node.value))
+            return (
+                backend.num(node.value)
+                if backend.name == "float"
+                else backend.num(repr(node.value))
+            )
         if isinstance(node, ast.Name):
             if node.id in variables:
                 return backend.num(variables[node.id])
@@ -203,7 +265,9 @@ def evaluate(expr: str, backend: Backend, variables: dict | None = None):
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.UAdd, ast.USub)):
             v = ev(node.operand)
             return v if isinstance(node.op, ast.UAdd) else -v
-        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)):
+        if isinstance(node, ast.BinOp) and isinstance(
+            node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
+        ):
             a, b = ev(node.left), ev(node.right)
             try:
                 if isinstance(node.op, ast.Add):
@@ -214,7 +278,7 @@ def evaluate(expr: str, backend: Backend, variables: dict | None = None):
                     return a * b
                 if isinstance(node.op, ast.Div):
                     return a / b
-                return a ** b
+                return a**b
             except (OverflowError, ZeroDivisionError):
                 return math.inf
         if isinstance(node, ast.Call):
@@ -252,7 +316,12 @@ def probe_property(kernel: str, prop: str) -> bool:
     if prop == "saturating":
         return any(abs(df(x)) < 1e-6 for x in (-1e3, 1e3))
     if prop == "zero_centered":
-        return abs(f(0.0)) < 1e-12 and min(ys) < -0.5 and max(ys) > 0.5 and abs(min(ys) + max(ys)) < 1e-6 * max(1.0, max(ys))
+        return (
+            abs(f(0.0)) < 1e-12
+            and min(ys) < -0.5
+            and max(ys) > 0.5
+            and abs(min(ys) + max(ys)) < 1e-6 * max(1.0, max(ys))
+        )
     if prop == "smooth":
         h = 1e-7
         for c in [i / 10.0 for i in range(-60, 61)]:
@@ -284,7 +353,9 @@ def check_compute(rep, where, expr, value, tol):
             return
         t = parse_tolerance(tol, value)
         if not abs(float(got) - float(value)) <= t:
-            rep.err(f"{where}: {expr} = {float(got)!r} [{be.name}] but key says {value!r} (tol {tol})")
+            rep.err(
+                f"{where}: {expr} = {float(got)!r} [{be.name}] but key says {value!r} (tol {tol})"
+            )
             return
     rep.ok(f"{where}: {expr} = {value} ok")
 
@@ -308,7 +379,9 @@ def check_expression(rep, where, answer):
         lo, hi = variables[n]
         for v in (lo, hi, 0.0, 1e-9, -1e-9):
             if lo <= v <= hi:
-                points.append({m: (v if m == n else (variables[m][0] + variables[m][1]) / 2) for m in names})
+                points.append(
+                    {m: (v if m == n else (variables[m][0] + variables[m][1]) / 2) for m in names}
+                )
     for p in points:
         vals = []
         for be in BACKENDS:
@@ -424,7 +497,9 @@ def check_bundle(b, rep, expect_cards=None, expect_questions=None):
                     rep.err(f"{where}: single needs >=2 choices and exactly one correct")
                 if kind == "multiple" and (right < 2 or len(ch) < 3):
                     rep.err(f"{where}: multiple needs >=2 correct choices")
-                if kind == "true_false" and ([c.get("text") for c in ch] != ["True", "False"] or right != 1):
+                if kind == "true_false" and (
+                    [c.get("text") for c in ch] != ["True", "False"] or right != 1
+                ):
                     rep.err(f"{where}: true_false needs choices True, False with one correct")
             elif kind == "numeric":
                 a = q.get("answer") or {}
@@ -473,7 +548,9 @@ def check_bundle(b, rep, expect_cards=None, expect_questions=None):
         if abs(t - dur) > 1e-9:
             rep.err(f"transcript ends at {t}, duration is {dur}")
         speakers = {s.get("speaker") for s in segs}
-        rep.ok(f"podcast: {len(segs)} segments, {words} words, {words / dur:.2f} words/s, speakers {sorted(speakers)}")
+        rep.ok(
+            f"podcast: {len(segs)} segments, {words} words, {words / dur:.2f} words/s, speakers {sorted(speakers)}"
+        )
 
     # resources
     for i, r in enumerate(b.get("resources") or []):
@@ -503,7 +580,7 @@ def _words(text):
 def seed_overlap(bundle, seed_text, n=7):
     """Return word n-grams of the bundle's prose that also occur in the seed."""
     seed = _words(seed_text)
-    grams = {tuple(seed[i:i + n]) for i in range(len(seed) - n + 1)}
+    grams = {tuple(seed[i : i + n]) for i in range(len(seed) - n + 1)}
     texts = []
     p = bundle["path"]
     texts += [p["summary"], *p["key_points"]]
@@ -520,7 +597,7 @@ def seed_overlap(bundle, seed_text, n=7):
     for t in texts:
         w = _words(t)
         for i in range(len(w) - n + 1):
-            g = tuple(w[i:i + n])
+            g = tuple(w[i : i + n])
             if g in grams:
                 hits.append(" ".join(g))
     return sorted(set(hits))
@@ -529,10 +606,16 @@ def seed_overlap(bundle, seed_text, n=7):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("bundle")
-    ap.add_argument("--flashcards", type=int, default=15, help="expected flashcard count (default 15)")
-    ap.add_argument("--questions", type=int, default=13, help="expected question count (default 13)")
+    ap.add_argument(
+        "--flashcards", type=int, default=15, help="expected flashcard count (default 15)"
+    )
+    ap.add_argument(
+        "--questions", type=int, default=13, help="expected question count (default 13)"
+    )
     ap.add_argument("--seed", help="seed document to compare prose against")
-    ap.add_argument("--ngram", type=int, default=7, help="shared word run length to report with --seed")
+    ap.add_argument(
+        "--ngram", type=int, default=7, help="shared word run length to report with --seed"
+    )
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
 
@@ -552,8 +635,10 @@ def main(argv=None):
             print("ok  ", n)
     for e in rep.errors:
         print("FAIL", e)
-    print(f"{'PASS' if not rep.errors else 'FAIL'}: {len(rep.errors)} problem(s); "
-          f"backends: {', '.join(b.name for b in BACKENDS)}")
+    print(
+        f"{'PASS' if not rep.errors else 'FAIL'}: {len(rep.errors)} problem(s); "
+        f"backends: {', '.join(b.name for b in BACKENDS)}"
+    )
     return 0 if not rep.errors else 1
 
 
