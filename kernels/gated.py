@@ -1,0 +1,198 @@
+"""Self-gated activations ``z * gate(z)``: gelu, gelu_tanh, swish (silu) and mish.
+
+They dip below zero for negative inputs and are not monotonic. Their negative tails shrink
+like ``exp(-z**2/2)`` or ``exp(z)``, so the gate's argument is carried in double-double where
+its rounding would be amplified, and results that land in the subnormals are formed at a
+scaled exponent (see :mod:`kernels._stable`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from kernels import _stable
+from kernels.catalog import Activation, register
+from kernels.traits import traits
+
+_INV_SQRT2 = 1.0 / math.sqrt(2.0)
+
+
+def _gelu(x):
+    positive = x * (0.5 * _stable.special.erfc(-np.maximum(x, 0.0) * _INV_SQRT2))
+    return np.where(x >= 0, positive, -_stable.half_x_erfc(np.minimum(x, 0.0)))
+
+
+def _gelu_slope(x):
+    r = _stable.normal_cdf(x) + x * _stable.gaussian(x)
+    tail = x < -30.0
+    if tail.any():
+        r[tail] = _stable.gelu_tail_slope(x[tail])
+    return r
+
+
+register(
+    Activation(
+        name="gelu",
+        title="GELU",
+        kernel=_gelu,
+        derivative_kernel=_gelu_slope,
+        latex=r"z\,\Phi(z) = \frac{z}{2}\left(1+\operatorname{erf}\frac{z}{\sqrt{2}}\right)",
+        derivative_latex=r"\Phi(z) + z\,\varphi(z)",
+        description="Weights its input by the probability that a standard normal variable is "
+        "below it; the default in Transformers such as BERT and GPT.",
+        properties=traits(
+            -0.16997120747990366,
+            None,
+            closed=(True, False),
+            monotonic=False,
+            smooth=True,
+            minimum_at=-0.7517915246935645,
+        ),
+    )
+)
+
+# 2 sqrt(2/pi) and 0.044715, each as an unevaluated double-double sum
+_GELU_C = _stable.dd("1.5957691216057307117597842397375095865107")
+_GELU_K = _stable.dd("0.044715")
+_GELU_CLIP = 30.0  # beyond it the gate is exactly 0 or 1 in double precision
+
+
+def _gelu_tanh_gate(x):
+    """``(xc, t, t_lo)`` with ``t + t_lo = 2 sqrt(2/pi) (xc + 0.044715 xc**3)``."""
+    xc = np.clip(x, -_GELU_CLIP, _GELU_CLIP)
+    sq, sq_lo = _stable.two_prod(xc, xc)
+    cube, cube_lo = _stable.two_prod(sq, xc)
+    cube_lo = cube_lo + sq_lo * xc
+    k_cube, k_lo = _stable.two_prod(_GELU_K[0], cube)
+    k_lo = k_lo + (_GELU_K[0] * cube_lo + _GELU_K[1] * cube)
+    p, p_lo = _stable.two_sum(xc, k_cube)
+    p_lo = p_lo + k_lo
+    t, t_lo = _stable.two_prod(_GELU_C[0], p)
+    return xc, t, t_lo + (_GELU_C[0] * p_lo + _GELU_C[1] * p)
+
+
+def _gelu_tanh(x):
+    _, t, t_lo = _gelu_tanh_gate(x)
+    return _stable.x_sigmoid(x, t, t_lo)
+
+
+def _gelu_tanh_slope(x):
+    xc, t, _ = _gelu_tanh_gate(x)
+    s, c = _stable.sigmoid_pair(t)
+    return s + xc * s * c * (_GELU_C[0] * (1.0 + 3.0 * _GELU_K[0] * xc * xc))
+
+
+register(
+    Activation(
+        name="gelu_tanh",
+        title="GELU (tanh approximation)",
+        kernel=_gelu_tanh,
+        derivative_kernel=_gelu_tanh_slope,
+        latex=r"\frac{z}{2}\left(1+\tanh\left(\sqrt{2/\pi}\,(z+0.044715\,z^{3})\right)\right)",
+        derivative_latex=r"\frac{1+\tanh u}{2} + \frac{z}{2}\,(1-\tanh^{2}u)\,\sqrt{2/\pi}\,"
+        r"(1+0.134145\,z^{2}),\quad u=\sqrt{2/\pi}\,(z+0.044715\,z^{3})",
+        description="The tanh approximation of GELU used by the original BERT and GPT-2 code.",
+        properties=traits(
+            -0.17004075057125405,
+            None,
+            closed=(True, False),
+            monotonic=False,
+            smooth=True,
+            minimum_at=-0.7524614220710163,
+        ),
+    )
+)
+
+
+def _swish(x, beta):
+    t, t_lo = _stable.scaled_arg(beta, x)
+    return _stable.x_sigmoid(x, t, t_lo)
+
+
+def _swish_slope(x, beta):
+    t, _ = _stable.scaled_arg(beta, x)
+    s, c = _stable.sigmoid_pair(t)
+    return s * (1.0 + t * c)
+
+
+register(
+    Activation(
+        name="swish",
+        title="Swish / SiLU",
+        kernel=_swish,
+        derivative_kernel=_swish_slope,
+        latex=r"z\,\sigma(\beta z)",
+        derivative_latex=r"\sigma(\beta z) + \beta z\,\sigma(\beta z)\,\bigl(1-\sigma(\beta z)\bigr)",
+        description="The input gated by its own sigmoid; found by automated search and "
+        "called SiLU when beta = 1.",
+        params={"beta": 1.0},
+        properties=traits(
+            -0.2784645427610738,
+            None,
+            closed=(True, False),
+            monotonic=False,
+            smooth=True,
+            minimum_at=-1.2784645427610738,
+        ),
+    ),
+    aliases=("silu",),
+)
+
+
+def _mish_parts(x):
+    """``tanh(softplus(x))`` and ``sech(softplus(x))**2`` as rational functions of e^-|x|."""
+    e = np.exp(-np.abs(x))
+    positive = x > 0
+    # x > 0: m = e, T = 1 - 2m^2 / D;  x <= 0: n = e, T = n (n + 2) / (n (n + 2) + 2)
+    num = e * (e + 2.0)
+    den_pos = 1.0 + 2.0 * e + 2.0 * e * e
+    gap = np.where(positive, 2.0 * e * e / den_pos, 2.0 / (num + 2.0))  # 1 - T
+    one_plus = 1.0 + e
+    sech2 = np.where(
+        positive,
+        4.0 * (one_plus * e) ** 2 / (den_pos * den_pos),
+        4.0 * one_plus * one_plus / ((num + 2.0) * (num + 2.0)),
+    )
+    tanh_sp = np.where(positive, 1.0 - gap, num / (num + 2.0))
+    return tanh_sp, gap, sech2
+
+
+def _mish(x):
+    e = np.exp(-np.abs(x))
+    num = e * (e + 2.0)
+    q = 2.0 * e * e / (1.0 + 2.0 * e + 2.0 * e * e)
+    r = np.where(x > 0, x - x * q, x * (num / (num + 2.0)))
+    deep = x < -708.0
+    if deep.any():
+        xd = x[deep]
+        r[deep] = _stable.unscale(xd * _stable.scaled_exp(xd))
+    return r
+
+
+def _mish_slope(x):
+    tanh_sp, _, sech2 = _mish_parts(x)
+    return tanh_sp + x * sech2 * _stable.sigmoid(x)
+
+
+register(
+    Activation(
+        name="mish",
+        title="Mish",
+        kernel=_mish,
+        derivative_kernel=_mish_slope,
+        latex=r"z\,\tanh\bigl(\operatorname{softplus}(z)\bigr)",
+        derivative_latex=r"\tanh\bigl(\operatorname{softplus}(z)\bigr) + z\,\sigma(z)\,"
+        r"\operatorname{sech}^{2}\bigl(\operatorname{softplus}(z)\bigr)",
+        description="z * tanh(softplus(z)): a smooth, non-monotonic gate similar to swish.",
+        properties=traits(
+            -0.3088434130172504,
+            None,
+            closed=(True, False),
+            monotonic=False,
+            smooth=True,
+            minimum_at=-1.1924312145154952,
+        ),
+    )
+)
