@@ -1,14 +1,18 @@
 """URLs of the REST API v1 (mounted at ``/api/v1/``)."""
 
 from django.urls import include, path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from learning.api import accounts
+from learning.api import accounts, paths
+from learning.api.items import ITEM_VIEWS
 
 
+@extend_schema(responses=OpenApiTypes.OBJECT, tags=["root"])
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def api_root(request, format=None):  # noqa: A002 - DRF passes `format`
@@ -17,16 +21,31 @@ def api_root(request, format=None):  # noqa: A002 - DRF passes `format`
         {
             "register": reverse("api:register", request=request),
             "token": reverse("api:token", request=request),
+            "paths": reverse("api:paths", request=request),
             "schema": reverse("schema", request=request),
             "docs": reverse("docs", request=request),
         }
     )
 
 
+item_urls = [
+    route
+    for kind, (listing, detail) in ITEM_VIEWS.items()
+    for route in (
+        path(f"paths/<slug:slug>/{kind}/", listing.as_view(), name=f"path-{kind}"),
+        path(f"{kind}/<int:pk>/", detail.as_view(), name=f"{kind}-detail"),
+    )
+]
+
 app_name = "api"
 urlpatterns = [
     path("", api_root, name="root"),
     path("auth/register/", accounts.RegisterView.as_view(), name="register"),
     path("auth/token/", accounts.TokenView.as_view(), name="token"),
+    path("paths/", paths.PathListView.as_view(), name="paths"),
+    path("paths/import/", paths.PathImportView.as_view(), name="path-import"),
+    path("paths/<slug:slug>/", paths.PathDetailView.as_view(), name="path"),
+    path("paths/<slug:slug>/export/", paths.PathExportView.as_view(), name="path-export"),
+    *item_urls,
     path("", include("learning.api.clones")),
 ]

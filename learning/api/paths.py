@@ -1,0 +1,118 @@
+"""Paths: the list, the tree (whole or preview, cached, with an ETag), edits, and bundles.
+
+``GET paths/``, ``GET/PATCH/DELETE paths/{slug}/``, ``GET paths/{slug}/export/`` and
+``POST paths/import/``. Views parse input, call one selector or service and shape output.
+"""
+
+import json
+
+from django.http import HttpResponse
+from django.utils.http import parse_etags
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotAuthenticated
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from learning.api.serializers import BundleOut, PathSummaryOut, PathWrite, TreeOut
+from learning.selectors.paths import path_get_for_read, path_get_for_write, path_sees_whole
+from learning.selectors.trees import path_summary, path_tree_json, paths_listed, tree_etag
+from learning.services.bundles import path_export, path_import
+from learning.services.items import path_delete, path_update
+
+TAGS = ["paths"]
+
+
+def _summary_of(path_slug: str, user) -> dict:
+    return path_summary(paths_listed(user=user).get(slug=path_slug))
+
+
+class PathListView(APIView):
+    @extend_schema(
+        tags=TAGS,
+        parameters=[
+            OpenApiParameter("mine", OpenApiTypes.BOOL, description="Only your own paths."),
+            OpenApiParameter("q", OpenApiTypes.STR, description="Words in title or summary."),
+        ],
+        responses=PathSummaryOut(many=True),
+    )
+    def get(self, request):
+        """Public paths and your own (staff: all), paginated, light rows with counts."""
+        mine = request.query_params.get("mine", "").lower() in ("1", "true", "yes")
+        if mine and not request.user.is_authenticated:
+            raise NotAuthenticated("Sign in to list your own paths.")
+        paths = paths_listed(
+            user=request.user, mine=mine, q=request.query_params.get("q", "").strip()
+        )
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(paths, request, view=self)
+        return paginator.get_paginated_response([path_summary(p) for p in page])
+
+
+class PathDetailView(APIView):
+    @extend_schema(
+        tags=TAGS,
+        responses={200: TreeOut, 304: OpenApiResponse(description="Not modified (ETag).")},
+    )
+    def get(self, request, slug: str):
+        """The tree: whole for the owner and staff, the preview for everyone else.
+
+        Served from the cache keyed by the path's version; ``ETag`` changes with the
+        version and ``If-None-Match`` with the current one answers 304.
+        """
+        path = path_get_for_read(slug=slug, user=request.user)
+        preview = not path_sees_whole(path, request.user)
+        etag = tree_etag(path, preview=preview)
+        headers = {
+            "ETag": etag,
+            "Cache-Control": "private, no-cache",
+            "Vary": "Authorization, Cookie",
+        }
+        asked = request.headers.get("If-None-Match", "")
+        if asked and (
+            asked.strip() == "*" or etag in {e.removeprefix("W/") for e in parse_etags(asked)}
+        ):
+            return HttpResponse(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
+        return HttpResponse(
+            path_tree_json(path, preview=preview), content_type="application/json", headers=headers
+        )
+
+    @extend_schema(tags=TAGS, request=PathWrite, responses=PathSummaryOut)
+    def patch(self, request, slug: str):
+        """Change title, summary, key_points or visibility (owner or staff); bumps the version."""
+        path = path_get_for_write(slug=slug, user=request.user)
+        data = PathWrite(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        path_update(path=path, data=data.validated_data)
+        return Response(_summary_of(path.slug, request.user))
+
+    @extend_schema(tags=TAGS, responses={204: None})
+    def delete(self, request, slug: str):
+        """Delete the path and everything in it (owner or staff)."""
+        path_delete(path=path_get_for_write(slug=slug, user=request.user))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PathExportView(APIView):
+    @extend_schema(tags=TAGS, responses=BundleOut)
+    def get(self, request, slug: str):
+        """The whole path as a JSON bundle file, keys included (owner or staff)."""
+        path = path_get_for_write(slug=slug, user=request.user)
+        return HttpResponse(
+            json.dumps(path_export(path), ensure_ascii=False, indent=1),
+            content_type="application/json",
+            headers={"Content-Disposition": f'attachment; filename="{path.slug}.studytree.json"'},
+        )
+
+
+class PathImportView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=TAGS, request=BundleOut, responses={201: PathSummaryOut})
+    def post(self, request):
+        """A new private path of yours from a bundle: all of it, or nothing and a 400."""
+        path = path_import(data=request.data, owner=request.user, visibility="private")
+        return Response(_summary_of(path.slug, request.user), status=status.HTTP_201_CREATED)
