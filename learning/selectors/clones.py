@@ -1,0 +1,272 @@
+"""What changed between a clone and its upstream since they last synced: a three-way merge plan.
+
+Every item carries an ``origin_uid`` shared with its upstream copy, a ``content_hash`` of
+its content, and ``synced_hash``, upstream's hash when the clone last took the item (empty
+for items the owner created). Item by item, with base = ``synced_hash``, yours =
+``content_hash`` and upstream = the upstream item's ``content_hash``:
+
+=====================  =======================  =========================================
+yours vs base          upstream vs base         outcome
+=====================  =======================  =========================================
+same                   same                     nothing to do
+same                   changed                  **changed**: the item follows upstream
+changed                same                     stays yours
+changed                changed                  **conflict** (none if both made one change)
+not in your path       upstream item            **added**, after its upstream predecessor
+same                   removed                  **removed**
+changed                removed                  **conflict**: kept until taken or declined
+own item (no base)     not upstream             never touched
+=====================  =======================  =========================================
+
+A conflict stays listed until the owner takes upstream's side (``take``) or declines it
+(``decline``: the item becomes "only yours changed" until upstream changes it again). A
+section or quiz removed upstream that still holds items you keep is kept, as a conflict.
+The order of items is not content: upstream reordering does not travel, new items do.
+"""
+
+from dataclasses import dataclass, field
+
+from config.errors import Conflict, InvalidInput
+from learning.models import Flashcard, Path, PathItem, Podcast, Question, Quiz, Resource, Section
+from learning.selectors.paths import paths_visible_to
+from learning.services.bundles import path_items
+
+TITLE_LENGTH = 120
+
+
+@dataclass(frozen=True)
+class ItemKind:
+    """One kind of path item, as the merge sees it."""
+
+    name: str
+    model: type[PathItem]
+    #: The field that names the item in an update listing.
+    title_field: str
+    #: The model fields copied from upstream when the item follows it (the audio file
+    #: too, which is shared like figures and is not content).
+    fields: tuple[str, ...]
+    #: The foreign key that places the item under another one (its group), if any.
+    parent_field: str | None = None
+
+
+#: In creation order: a parent kind before the kinds it holds.
+KINDS = (
+    ItemKind("section", Section, "title", ("title", "body"), parent_field="parent"),
+    ItemKind("quiz", Quiz, "title", ("title",)),
+    ItemKind("question", Question, "prompt", ("kind", "prompt", "explanation", "answer"), "quiz"),
+    ItemKind("flashcard", Flashcard, "front", ("front", "back", "claim")),
+    ItemKind("resource", Resource, "title", ("title", "authors", "year", "kind", "url")),
+    ItemKind("podcast", Podcast, "title", ("title", "duration_seconds", "transcript", "audio")),
+)
+KIND = {kind.name: kind for kind in KINDS}
+#: The kind of item another kind sits under.
+PARENT_KIND = {"section": "section", "question": "quiz"}
+
+#: ``(kind name, origin_uid)``: an item's identity across a path and its clones.
+Key = tuple[str, str]
+#: ``(kind name, parent's Key or None)``: a run of sibling items, ordered by position.
+Group = tuple[str, Key | None]
+
+
+@dataclass
+class Snapshot:
+    """The items of one path by key, in order, with the group each sits in."""
+
+    path: Path
+    items: dict[Key, PathItem] = field(default_factory=dict)
+    group_of: dict[Key, Group] = field(default_factory=dict)
+
+    def add(self, kind: str, item: PathItem, parent: PathItem | None = None) -> None:
+        key = (kind, str(item.origin_uid))
+        self.items[key] = item
+        holder = (PARENT_KIND[kind], str(parent.origin_uid)) if parent is not None else None
+        self.group_of[key] = (kind, holder)
+
+    def uids(self) -> set[str]:
+        return {uid for _, uid in self.items}
+
+
+def path_snapshot(path: Path) -> Snapshot:
+    """Every item of ``path`` in a constant number of queries (those of ``path_items``)."""
+    items = path_items(path)
+    snapshot = Snapshot(path)
+    sections = {s.id: s for s in items["sections"]}
+    # Parents first, so that creating items in snapshot order never misses a parent.
+    for section in sorted(items["sections"], key=lambda s: s.parent_id is not None):
+        section.parent = sections.get(section.parent_id) if section.parent_id else None
+        snapshot.add("section", section, section.parent)
+    for quiz in items["quizzes"]:
+        snapshot.add("quiz", quiz)
+    for quiz in items["quizzes"]:
+        for question in quiz.questions.all():
+            snapshot.add("question", question, quiz)
+    for flashcard in items["flashcards"]:
+        snapshot.add("flashcard", flashcard)
+    for resource in items["resources"]:
+        snapshot.add("resource", resource)
+    if items["podcast"] is not None:
+        snapshot.add("podcast", items["podcast"])
+    return snapshot
+
+
+# --- the plan ----------------------------------------------------------------------------
+
+
+@dataclass
+class MergePlan:
+    """What a sync would do; keys are ``(kind, origin_uid)``."""
+
+    clone: Snapshot
+    upstream: Snapshot
+    added: list[Key] = field(default_factory=list)
+    changed: list[Key] = field(default_factory=list)
+    removed: list[Key] = field(default_factory=list)
+    #: key → why; the clone's item, upstream's, or both, are shown.
+    conflicts: dict[Key, str] = field(default_factory=dict)
+    #: Clone items whose ``synced_hash`` moves without a content change (declines, and
+    #: both sides having made the same change).
+    rebased: dict[Key, str] = field(default_factory=dict)
+    declined: list[Key] = field(default_factory=list)
+
+    @property
+    def changes_content(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+
+def merge_plan(
+    *, clone: Snapshot, upstream: Snapshot, decline: set[str] = frozenset(), take=frozenset()
+) -> MergePlan:
+    """The three-way merge of ``clone`` with ``upstream`` (see the module docstring)."""
+    plan = MergePlan(clone, upstream)
+    for key, theirs in upstream.items.items():
+        mine = clone.items.get(key)
+        uid = key[1]
+        if mine is None:
+            (plan.declined if uid in decline else plan.added).append(key)
+            continue
+        base, yours, up = mine.synced_hash, mine.content_hash, theirs.content_hash
+        if up == base:
+            continue
+        if yours == up:
+            plan.rebased[key] = up
+        elif uid in decline:
+            plan.declined.append(key)
+            plan.rebased[key] = up
+        elif (base and yours == base) or uid in take:
+            plan.changed.append(key)
+        else:
+            plan.conflicts[key] = "both changed" if base else "no common base"
+
+    candidates = []
+    for key, mine in clone.items.items():
+        if key in upstream.items or not mine.synced_hash:
+            continue  # still upstream, or your own item
+        if key[1] in decline:
+            plan.declined.append(key)
+            plan.rebased[key] = ""  # it is yours from now on
+        elif mine.content_hash != mine.synced_hash and key[1] not in take:
+            plan.conflicts[key] = "removed upstream, changed by you"
+        else:
+            candidates.append(key)
+    _remove_unless_holding(plan, candidates)
+    _podcast_slot(plan, take)
+    return plan
+
+
+def _remove_unless_holding(plan: MergePlan, candidates: list[Key]) -> None:
+    """Remove the candidates, except a section or quiz that holds an item that stays."""
+    leaving, moving = set(candidates), set(plan.changed)
+    held = {
+        (plan.upstream if key in moving else plan.clone).group_of[key][1]
+        for key in plan.clone.items
+        if key not in leaving
+    }
+    for key in candidates:
+        if key in held:
+            plan.conflicts[key] = "removed upstream, still holds items you keep"
+        else:
+            plan.removed.append(key)
+
+
+def _podcast_slot(plan: MergePlan, take) -> None:
+    """A path has one podcast: a new upstream one waits while yours stays, unless taken."""
+    new = next((key for key in plan.added if key[0] == "podcast"), None)
+    mine = next((k for k in plan.clone.items if k[0] == "podcast" and k not in plan.removed), None)
+    if new is None or mine is None:
+        return
+    if new[1] in take:
+        plan.conflicts.pop(mine, None)
+        plan.removed.append(mine)
+    else:
+        plan.added.remove(new)
+        plan.conflicts[new] = "your path already has a podcast"
+
+
+# --- listing ---------------------------------------------------------------------------
+
+
+def title_of(key: Key, item: PathItem) -> str:
+    text = str(getattr(item, KIND[key[0]].title_field) or "")
+    return text if len(text) <= TITLE_LENGTH else text[: TITLE_LENGTH - 1] + "…"
+
+
+def entry(key: Key, item: PathItem) -> dict:
+    return {"origin_uid": key[1], "kind": key[0], "title": title_of(key, item)}
+
+
+def conflict_entry(plan: MergePlan, key: Key) -> dict:
+    mine = plan.clone.items.get(key)
+    if mine is None and key[0] == "podcast":  # a new upstream podcast against your own
+        mine = next((item for k, item in plan.clone.items.items() if k[0] == "podcast"), None)
+    theirs = plan.upstream.items.get(key)
+    return entry(key, mine or theirs) | {
+        "reason": plan.conflicts[key],
+        "upstream": theirs.content() if theirs is not None else None,
+        "yours": mine.content() if mine is not None else None,
+    }
+
+
+def plan_listing(plan: MergePlan) -> dict:
+    """``{added, changed, removed, conflicts}`` of a plan, each a list of entries."""
+    return {
+        "added": [entry(key, plan.upstream.items[key]) for key in plan.added],
+        "changed": [entry(key, plan.upstream.items[key]) for key in plan.changed],
+        "removed": [entry(key, plan.clone.items[key]) for key in plan.removed],
+        "conflicts": [conflict_entry(plan, key) for key in plan.conflicts],
+    }
+
+
+# --- reads ---------------------------------------------------------------------------------
+
+
+def clone_upstream(*, path: Path, user=None) -> Path:
+    """The path ``path`` was cloned from: 400 if it is no clone, 409 if upstream is gone.
+
+    With ``user``, an upstream they can no longer see counts as gone.
+    """
+    if path.cloned_from_id is None:
+        if path.source_version is None:
+            raise InvalidInput(
+                f"{path.slug!r} is not a clone: only a clone has upstream updates to pull."
+            )
+        raise Conflict(f"The path {path.slug!r} was cloned from no longer exists.")
+    upstream = Path.objects.filter(pk=path.cloned_from_id)
+    if user is not None:
+        upstream = upstream & paths_visible_to(user)
+    found = upstream.first()
+    if found is None:
+        raise Conflict(f"The path {path.slug!r} was cloned from is no longer available.")
+    return found
+
+
+def path_updates(*, path: Path, user=None) -> dict:
+    """Upstream changes since ``path`` was cloned or last synced, in constant queries.
+
+    ``{added, changed, removed, conflicts, upstream_version, source_version}``.
+    """
+    upstream = clone_upstream(path=path, user=user)
+    plan = merge_plan(clone=path_snapshot(path), upstream=path_snapshot(upstream))
+    return plan_listing(plan) | {
+        "upstream_version": upstream.version,
+        "source_version": path.source_version,
+    }

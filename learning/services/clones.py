@@ -1,0 +1,388 @@
+"""Make a path your own: clone it, then pull its upstream changes with a three-way merge.
+
+Two actions in Wagtail's shape, ``check()`` then ``execute()``, so that the API, the admin
+and ``manage.py clone_path`` behave identically: :class:`ClonePath` and :class:`SyncPath`,
+with the functions ``path_clone``, ``path_updates`` and ``path_sync`` in front of them.
+What a sync does per item is decided in ``learning.selectors.clones`` (its docstring holds
+the table); this module writes it, in one transaction and a bounded number of queries.
+"""
+
+import uuid
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.db.models import Subquery
+from django.db.models.fields.files import FieldFile
+
+from config.errors import Forbidden, InvalidInput, NotFound
+from learning.models import Choice, Path, PathItem, Podcast, Visibility
+from learning.selectors.clones import (
+    KIND,
+    KINDS,
+    Group,
+    Key,
+    MergePlan,
+    clone_upstream,
+    conflict_entry,
+    entry,
+    merge_plan,
+    path_snapshot,
+    path_updates,
+)
+from learning.selectors.paths import path_can_edit, paths_visible_to
+from learning.services.bundles import items_materialize, path_export, unique_slug
+from learning.services.paths import path_content_changed
+
+__all__ = ["ClonePath", "SyncPath", "path_clone", "path_sync", "path_updates"]
+
+#: Tries at a free slug when another clone takes ours between the check and the insert.
+SLUG_ATTEMPTS = 5
+
+
+class ClonePath:
+    """A private, complete, editable copy of ``path`` owned by ``user``.
+
+    Items keep their ``origin_uid`` and record upstream's hash (``synced_hash``); the copy
+    records ``cloned_from`` and ``source_version``. Figures and audio are shared, not copied.
+    Constant queries whatever the path's size.
+    """
+
+    def __init__(self, path: Path, user):
+        self.path = path
+        self.user = user
+
+    def check(self, skip_permission_checks: bool = False) -> None:
+        if self.user is None or not self.user.is_authenticated:
+            raise Forbidden("Sign in to clone a path.")
+        if skip_permission_checks:
+            return
+        if not paths_visible_to(self.user).filter(pk=self.path.pk).exists():
+            raise NotFound(f"No path {self.path.slug!r}.")
+
+    def execute(self, skip_permission_checks: bool = False) -> Path:
+        self.check(skip_permission_checks)
+        with transaction.atomic():
+            source = Path.objects.get(pk=self.path.pk)
+            bundle = path_export(source)
+            clone = self._create(source)
+            items_materialize(clone, bundle, track_upstream=True)
+            if bundle["podcast"]:
+                Podcast.objects.filter(path=clone).update(
+                    audio=Subquery(Podcast.objects.filter(path=source).values("audio")[:1])
+                )
+        return clone
+
+    def slug_base(self, source: Path) -> str:
+        """``<source-slug>-<username>``; a clone of your own clone does not repeat the name."""
+        suffix = f"-{self.user.username}".lower()
+        if source.owner_id == self.user.pk and source.slug.endswith(suffix):
+            return source.slug
+        return f"{source.slug}{suffix}"
+
+    def _create(self, source: Path) -> Path:
+        """The clone's row; a slug taken meanwhile (a second clone at once) means try again."""
+        for attempt in range(SLUG_ATTEMPTS):
+            try:
+                with transaction.atomic():
+                    return Path.objects.create(
+                        slug=unique_slug(self.slug_base(source)),
+                        title=source.title,
+                        summary=source.summary,
+                        key_points=list(source.key_points),
+                        owner=self.user,
+                        visibility=Visibility.PRIVATE,
+                        cloned_from=source,
+                        source_version=source.version,
+                    )
+            except IntegrityError:
+                if attempt == SLUG_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+
+class SyncPath:
+    """Pull upstream's changes into the clone ``path`` (see ``learning.selectors.clones``).
+
+    ``decline`` and ``take`` are origin_uids: decline an update (a conflict, a change, an
+    addition or a removal), or take upstream's side of a conflict. Re-running is harmless.
+    """
+
+    def __init__(self, path: Path, user, *, decline: Iterable = (), take: Iterable = ()):
+        self.path = path
+        self.user = user
+        self.decline = uid_set(decline, "decline")
+        self.take = uid_set(take, "take")
+
+    def check(self, skip_permission_checks: bool = False) -> None:
+        both = sorted(self.decline & self.take)
+        if both:
+            raise InvalidInput(
+                f"Both declined and taken: {', '.join(both)}.",
+                fields={"take": [f"Also declined: {uid}" for uid in both]},
+            )
+        if not skip_permission_checks and not path_can_edit(self.path, self.user):
+            raise Forbidden("Only the path's owner or staff may sync it.")
+
+    def execute(self, skip_permission_checks: bool = False) -> dict:
+        self.check(skip_permission_checks)
+        with transaction.atomic():
+            clone = Path.objects.select_for_update().get(pk=self.path.pk)
+            upstream = clone_upstream(
+                path=clone, user=None if skip_permission_checks else self.user
+            )
+            mine, theirs = path_snapshot(clone), path_snapshot(upstream)
+            known = mine.uids() | theirs.uids()
+            for name, uids in (("decline", self.decline), ("take", self.take)):
+                unknown = sorted(uids - known)
+                if unknown:
+                    raise InvalidInput(
+                        f"{name}: no item of this path or its upstream has origin_uid "
+                        f"{', '.join(unknown)}.",
+                        fields={name: [f"Unknown origin_uid: {uid}" for uid in unknown]},
+                    )
+            plan = merge_plan(clone=mine, upstream=theirs, decline=self.decline, take=self.take)
+            applied = PlanWriter(plan).write()
+            if applied["added"] or applied["changed"] or applied["removed"]:
+                path_content_changed(clone)
+            if clone.source_version != upstream.version:
+                Path.objects.filter(pk=clone.pk).update(source_version=upstream.version)
+                clone.source_version = upstream.version
+        self.path.version, self.path.source_version = clone.version, clone.source_version
+        return {
+            "applied": applied,
+            "declined": [
+                entry(key, mine.items.get(key) or theirs.items[key]) for key in plan.declined
+            ],
+            "conflicts": [conflict_entry(plan, key) for key in plan.conflicts],
+            "source_version": clone.source_version,
+            "upstream_version": upstream.version,
+            "version": clone.version,
+        }
+
+
+def uid_set(values: Iterable, field: str) -> set[str]:
+    """The origin_uids as canonical strings, or a 400 naming the malformed ones."""
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise InvalidInput(f"{field}: a list of origin_uids.", fields={field: ["Expected a list."]})
+    uids, bad = set(), []
+    for value in values:
+        try:
+            uids.add(str(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))))
+        except ValueError:
+            bad.append(str(value))
+    if bad:
+        raise InvalidInput(
+            f"{field}: not an origin_uid: {', '.join(bad)}.",
+            fields={field: [f"Not a UUID: {value}" for value in bad]},
+        )
+    return uids
+
+
+class PlanWriter:
+    """Writes a :class:`MergePlan` into the clone: deletes, bulk inserts, bulk updates."""
+
+    def __init__(self, plan: MergePlan):
+        self.plan = plan
+        self.clone, self.upstream = plan.clone, plan.upstream
+        removed = set(plan.removed)
+        #: Every item the clone holds once written, by key (new ones added as created).
+        self.items: dict[Key, PathItem] = {
+            key: item for key, item in self.clone.items.items() if key not in removed
+        }
+        self.following = set(plan.changed) | set(plan.added)
+        self.added = [key for key in plan.added if self._placeable(key)]
+        self.dirty: dict[Key, PathItem] = {}
+
+    def write(self) -> dict:
+        plan = self.plan
+        removed = [entry(key, self.clone.items[key]) for key in plan.removed]
+        self._delete(plan.removed)
+        positions = self._positions()
+        self._create(positions)
+        self._follow(plan.changed)
+        for key, synced in plan.rebased.items():
+            self.items[key].synced_hash = synced
+            self.dirty[key] = self.items[key]
+        for key, position in positions.items():
+            item = self.items[key]
+            if item.position != position:
+                item.position = position
+                self.dirty[key] = item
+        self._update()
+        return {
+            "added": [entry(key, self.items[key]) for key in self.added],
+            "changed": [entry(key, self.items[key]) for key in plan.changed],
+            "removed": removed,
+        }
+
+    # -- where things go ------------------------------------------------------------------
+
+    def _placeable(self, key: Key) -> bool:
+        """A new question needs its quiz; one whose quiz you declined waits."""
+        holder = self.upstream.group_of[key][1]
+        return key[0] != "question" or holder in self.items or holder in self.plan.added
+
+    def future_group(self, key: Key) -> Group:
+        """The group an item sits in once written: upstream's, if its holder is there."""
+        mine = self.clone.group_of.get(key)
+        if key not in self.following:
+            return mine
+        group = self.upstream.group_of[key]
+        holder = group[1]
+        if holder is None or holder in self.items or holder in self.plan.added:
+            return group
+        return mine if key[0] == "question" else (key[0], None)
+
+    def _positions(self) -> dict[Key, int]:
+        """New positions in the groups that receive an item: each lands after its upstream
+        predecessor (the nearest earlier upstream sibling present in the clone)."""
+        arriving = {
+            key
+            for key in [*self.added, *self.plan.changed]
+            if self.future_group(key) != self.clone.group_of.get(key)
+        }
+        groups = {self.future_group(key) for key in arriving}
+        if not groups:
+            return {}
+        staying: dict[Group, list[Key]] = {group: [] for group in groups}
+        for key in self.items:
+            group = self.future_group(key)
+            if group in staying and key not in arriving:
+                staying[group].append(key)
+        upstream_order: dict[Group, list[Key]] = {group: [] for group in groups}
+        for key, group in self.upstream.group_of.items():
+            if group in upstream_order:
+                upstream_order[group].append(key)
+        positions = {}
+        for group in groups:
+            present = set(staying[group])
+            after: dict[Key | None, list[Key]] = {}
+            last = None
+            for key in upstream_order[group]:
+                if key in arriving and self.future_group(key) == group:
+                    after.setdefault(last, []).append(key)
+                    last = key
+                elif key in present:
+                    last = key
+            order: list[Key] = []
+            for start in [*after.get(None, []), *staying[group]]:
+                stack = [start]
+                while stack:  # the item, then what lands after it, depth first
+                    key = stack.pop()
+                    order.append(key)
+                    stack.extend(reversed(after.get(key, [])))
+            positions.update((key, index) for index, key in enumerate(order))
+        return positions
+
+    # -- writes ---------------------------------------------------------------------------
+
+    def _delete(self, keys: list[Key]) -> None:
+        for kind in reversed(KINDS):
+            ids = [self.clone.items[key].pk for key in keys if key[0] == kind.name]
+            if ids:
+                kind.model.objects.filter(pk__in=ids).delete()
+
+    def _take_upstream(self, key: Key, item: PathItem) -> None:
+        """Give ``item`` upstream's content and place; its hashes then match upstream's."""
+        kind = KIND[key[0]]
+        theirs = self.upstream.items[key]
+        for name in kind.fields:
+            value = getattr(theirs, name)
+            setattr(item, name, value.name if isinstance(value, FieldFile) else value)
+        if kind.parent_field:
+            holder = self.future_group(key)[1]
+            setattr(item, kind.parent_field, self.items[holder] if holder else None)
+        if key[0] == "question":
+            item.pending_choices = [
+                Choice(text=c.text, is_correct=c.is_correct, position=c.position)
+                for c in theirs.choices.all()
+            ]
+        item.refresh_hash()
+        item.synced_hash = theirs.content_hash
+
+    def _create(self, positions: dict[Key, int]) -> None:
+        """Bulk-insert the new items, holders before what they hold."""
+        waves: list[list[Key]] = [[], []]
+        for key in self.added:
+            waves[self.upstream.group_of[key][1] is not None].append(key)
+        for wave in waves:
+            for kind in KINDS:
+                keys = [key for key in wave if key[0] == kind.name]
+                if not keys:
+                    continue
+                new = []
+                for key in keys:
+                    item = kind.model(
+                        path=self.clone.path,
+                        origin_uid=uuid.UUID(key[1]),
+                        position=positions.get(key, 0),
+                    )
+                    self._take_upstream(key, item)
+                    self.items[key] = item
+                    new.append(item)
+                kind.model.objects.bulk_create(new)
+                if kind.name == "question":
+                    self._choices_insert(new)
+
+    def _choices_insert(self, questions) -> None:
+        choices = []
+        for question in questions:
+            for choice in question.pending_choices:
+                choice.question = question
+                choices.append(choice)
+            del question.pending_choices
+        Choice.objects.bulk_create(choices)
+
+    def _follow(self, keys: list[Key]) -> None:
+        """Items you did not change take upstream's content; a question's choices are
+        updated in place (attempts may point at them), added or removed at the end."""
+        questions = []
+        for key in keys:
+            item = self.items[key]
+            self._take_upstream(key, item)
+            self.dirty[key] = item
+            if key[0] == "question":
+                questions.append(item)
+        changed, gone, new = [], [], []
+        for question in questions:
+            current = list(question.choices.all())
+            wanted = question.pending_choices
+            del question.pending_choices
+            for choice, want in zip(current, wanted):
+                choice.text, choice.is_correct = want.text, want.is_correct
+                choice.position = want.position
+                changed.append(choice)
+            gone.extend(choice.pk for choice in current[len(wanted) :])
+            for want in wanted[len(current) :]:
+                want.question = question
+                new.append(want)
+        if changed:
+            Choice.objects.bulk_update(changed, ["text", "is_correct", "position"])
+        if gone:
+            Choice.objects.filter(pk__in=gone).delete()
+        if new:
+            Choice.objects.bulk_create(new)
+
+    def _update(self) -> None:
+        for kind in KINDS:
+            items = [item for key, item in self.dirty.items() if key[0] == kind.name]
+            if not items:
+                continue
+            fields = [*kind.fields, "content_hash", "synced_hash", "position"]
+            if kind.parent_field:
+                fields.append(kind.parent_field)
+            kind.model.objects.bulk_update(items, fields)
+
+
+def path_clone(*, path: Path, user) -> Path:
+    """Clone ``path`` for ``user`` (see :class:`ClonePath`)."""
+    return ClonePath(path, user).execute()
+
+
+def path_sync(*, path: Path, user, decline: Iterable = (), take: Iterable = ()) -> dict:
+    """Pull upstream's changes into the clone ``path`` (see :class:`SyncPath`).
+
+    ``{applied: {added, changed, removed}, declined, conflicts, source_version,
+    upstream_version, version}``.
+    """
+    return SyncPath(path, user, decline=decline, take=take).execute()

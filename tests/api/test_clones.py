@@ -1,0 +1,165 @@
+"""``POST paths/{slug}/clone/``: a private, complete copy that tracks its upstream."""
+
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from learning.models import Flashcard, Path, Podcast, Question, Section
+from learning.services.bundles import path_export, path_import
+from learning.services.clones import path_clone
+from tests.bundles import sized_bundle, small_bundle
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def source():
+    """A public platform path (no owner), like the ones instructors load."""
+    return path_import(data=small_bundle(), visibility="public")
+
+
+def test_clone_is_a_private_complete_copy_owned_by_you(learner_api, learner, source):
+    answer = learner_api.post(f"/api/v1/paths/{source.slug}/clone/")
+    assert answer.status_code == 201
+    assert answer.json() == {"slug": "tiny-ada", "cloned_from": "tiny"}
+    clone = Path.objects.get(slug="tiny-ada")
+    assert clone.owner == learner
+    assert clone.visibility == "private"
+    assert clone.cloned_from == source
+    assert clone.source_version == source.version
+    assert clone.title == source.title and clone.key_points == source.key_points
+    mine, theirs = path_export(clone), path_export(source)
+    assert mine["path"].pop("slug") == "tiny-ada"
+    theirs["path"].pop("slug")
+    theirs["path"]["visibility"] = "private"
+    assert mine == theirs  # every item, with its origin_uid, choices and answer keys
+
+
+def test_clone_items_record_the_upstream_hash(learner, source):
+    clone = path_clone(path=source, user=learner)
+    upstream = {q.origin_uid: q.content_hash for q in Question.objects.filter(path=source)}
+    for question in Question.objects.filter(path=clone):
+        assert question.synced_hash == question.content_hash == upstream[question.origin_uid]
+    child = Section.objects.get(path=clone, parent__isnull=False)
+    assert child.parent.path == clone
+
+
+def test_clone_is_editable_and_leaves_upstream_alone(learner, source):
+    clone = path_clone(path=source, user=learner)
+    card = Flashcard.objects.filter(path=clone).first()
+    card.back = "my own words"
+    card.save()
+    assert card.content_hash != card.synced_hash
+    assert not Flashcard.objects.filter(path=source, back="my own words").exists()
+
+
+def test_anonymous_gets_401(api, source):
+    assert api.post(f"/api/v1/paths/{source.slug}/clone/").status_code == 401
+    assert Path.objects.count() == 1
+
+
+def test_a_path_you_cannot_see_is_404(learner_api, make_user):
+    private = path_import(data=small_bundle(slug="secret"), owner=make_user("bob"))
+    assert private.visibility == "public"  # the bundle says so; make it private
+    Path.objects.filter(pk=private.pk).update(visibility="private")
+    answer = learner_api.post("/api/v1/paths/secret/clone/")
+    assert answer.status_code == 404
+    assert answer.json()["code"] == "not_found"
+    assert learner_api.post("/api/v1/paths/nothing-here/clone/").status_code == 404
+
+
+def test_staff_may_clone_a_private_path(staff_api, make_user):
+    bob = make_user("bob")
+    path_import(data=small_bundle(slug="bobs"), owner=bob, visibility="private")
+    answer = staff_api.post("/api/v1/paths/bobs/clone/")
+    assert answer.status_code == 201
+    assert answer.json()["slug"] == "bobs-grace"
+
+
+def test_clone_of_your_clone(learner_api, learner, source):
+    first = learner_api.post(f"/api/v1/paths/{source.slug}/clone/").json()["slug"]
+    answer = learner_api.post(f"/api/v1/paths/{first}/clone/")
+    assert answer.status_code == 201
+    second = Path.objects.get(slug=answer.json()["slug"])
+    assert second.slug == "tiny-ada-2"  # the username is not repeated
+    assert second.cloned_from.slug == first
+    assert Flashcard.objects.filter(path=second).count() == 2
+
+
+def test_someone_elses_clone_is_404(make_user, source, learner_api):
+    bobs = path_clone(path=source, user=make_user("bob"))
+    assert learner_api.post(f"/api/v1/paths/{bobs.slug}/clone/").status_code == 404
+
+
+def test_two_clones_by_the_same_user_get_distinct_slugs(learner_api, source):
+    slugs = [learner_api.post(f"/api/v1/paths/{source.slug}/clone/").json()["slug"] for _ in "ab"]
+    assert slugs == ["tiny-ada", "tiny-ada-2"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clones_at_once_both_succeed(learner):
+    """Two threads, two connections: the loser of the slug race retries in a savepoint."""
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serializes writers; the race needs PostgreSQL")
+    source = path_import(data=sized_bundle(300, slug="race"), visibility="public")
+    barrier, slugs, errors = threading.Barrier(2), [], []
+
+    def clone():
+        try:
+            barrier.wait()
+            slugs.append(path_clone(path=source, user=learner).slug)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=clone) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert sorted(slugs) == ["race-ada", "race-ada-2"]
+    for slug in slugs:
+        assert Flashcard.objects.filter(path__slug=slug).count() == 60
+
+
+def queries_to_clone(user, items: int) -> int:
+    source = path_import(data=sized_bundle(items, slug=f"size-{items}"), visibility="public")
+    with CaptureQueriesContext(connection) as queries:
+        clone = path_clone(path=source, user=user)
+    assert (
+        Question.objects.filter(path=clone).count() == Question.objects.filter(path=source).count()
+    )
+    return len(queries)
+
+
+def test_clone_takes_the_same_queries_for_10_and_1000_items(learner):
+    small, large = queries_to_clone(learner, 10), queries_to_clone(learner, 1000)
+    assert small == large
+    assert large <= 25
+
+
+def test_cloning_is_atomic(learner, source, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("learning.services.clones.items_materialize", broken)
+    with pytest.raises(RuntimeError):
+        path_clone(path=source, user=learner)
+    assert Path.objects.count() == 1
+
+
+def test_management_command_clones_with_the_same_service(learner, source, capsys):
+    call_command("clone_path", source.slug, "--user", learner.username)
+    assert "tiny-ada" in capsys.readouterr().out
+    assert Path.objects.get(slug="tiny-ada").cloned_from == source
+
+
+def test_podcast_audio_is_shared_not_copied(learner, source):
+    Podcast.objects.filter(path=source).update(audio="podcasts/tiny.mp3")
+    clone = path_clone(path=source, user=learner)
+    assert Podcast.objects.get(path=clone).audio.name == "podcasts/tiny.mp3"
