@@ -5,6 +5,7 @@ from django.core.cache import cache
 
 from learning.models import Choice, Flashcard, Question, Quiz, Section, content_hash
 from learning.services.bundles import path_import
+from tests.api.test_paths import client_as
 from tests.bundles import small_bundle
 from tests.conftest import client_for
 
@@ -345,12 +346,7 @@ def test_item_lists_are_for_editors(api, make_user, learner_api, staff_api, path
 )
 def test_who_may_write_items(api, learner, staff, make_user, who, visibility, status):
     path = path_import(data=small_bundle(), owner=learner, visibility=visibility)
-    client = {
-        "anonymous": api,
-        "other": client_for(make_user()),
-        "owner": client_for(learner),
-        "staff": client_for(staff),
-    }[who]
+    client = client_as(who, api=api, owner=learner, staff=staff, make_user=make_user)
     card = Flashcard.objects.filter(path=path).first()
     created = client.post(f"/api/v1/paths/{path.slug}/flashcards/", {"front": "a", "back": "b"})
     assert created.status_code == status

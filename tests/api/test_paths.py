@@ -43,6 +43,13 @@ def keys_in(value) -> set[str]:
     return set()
 
 
+def client_as(who: str, *, api, owner, staff, make_user):
+    """The client of one role of the permission matrix, for a path ``owner`` owns."""
+    if who == "anonymous":
+        return api
+    return client_for({"other": make_user(), "owner": owner, "staff": staff}[who])
+
+
 def tree_of(client, path):
     answer = client.get(f"/api/v1/paths/{path.slug}/")
     assert answer.status_code == 200, answer.content
@@ -288,12 +295,7 @@ def test_bad_patches_are_400s_naming_the_field(learner_api, public_path, payload
 )
 def test_who_may_patch_a_path(api, learner, staff, make_user, who, visibility, status):
     path = path_import(data=small_bundle(), owner=learner, visibility=visibility)
-    client = {
-        "anonymous": api,
-        "other": client_for(make_user()),
-        "owner": client_for(learner),
-        "staff": client_for(staff),
-    }[who]
+    client = client_as(who, api=api, owner=learner, staff=staff, make_user=make_user)
     assert client.patch(f"/api/v1/paths/{path.slug}/", {"title": "X"}).status_code == status
     path.refresh_from_db()
     assert (path.title == "X") is (status == 200)
