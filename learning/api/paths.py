@@ -97,6 +97,8 @@ class PathDetailView(APIView):
 
 
 class PathExportView(APIView):
+    permission_classes = [IsAuthenticated]
+
     @extend_schema(tags=TAGS, responses=BundleOut)
     def get(self, request, slug: str):
         """The whole path as a JSON bundle file, keys included (owner or staff)."""
