@@ -56,12 +56,18 @@ def paths_listed(*, user, mine: bool = False, q: str = "") -> QuerySet[Path]:
         paths = paths.filter(owner=user)
     if q:
         paths = paths.filter(Q(title__icontains=q) | Q(summary__icontains=q))
+    return with_item_counts(paths).order_by("title", "id")
+
+
+def with_item_counts(paths: QuerySet[Path]) -> QuerySet[Path]:
+    """``paths`` annotated with ``n_sections``, ``n_flashcards``, ``n_questions``,
+    ``n_resources`` (subqueries, so no join multiplies rows)."""
     return paths.annotate(
         n_sections=_count_of(Section),
         n_flashcards=_count_of(Flashcard),
         n_questions=_count_of(Question),
         n_resources=_count_of(Resource),
-    ).order_by("title", "id")
+    )
 
 
 def path_summary(path: Path) -> dict:

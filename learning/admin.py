@@ -1,0 +1,251 @@
+"""The instructors' admin: paths with their items inline, questions with their choices,
+publish/unpublish and export actions, and an import page for bundle files.
+
+The admin runs the same services as the API: saves end with ``path_content_changed`` so
+the version (and the cached tree) moves on, items recompute their hashes on save, a
+question is re-hashed after its choices change, and import/export are the bundle services.
+"""
+
+import io
+import json
+import zipfile
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import models
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import path as url
+from django.urls import reverse
+
+from config.errors import InvalidInput
+from learning.models import (
+    Choice,
+    Flashcard,
+    Path,
+    Podcast,
+    Question,
+    Quiz,
+    Resource,
+    Section,
+    Visibility,
+)
+from learning.selectors.trees import with_item_counts
+from learning.services.bundles import path_export, path_import
+from learning.services.items import (
+    item_delete,
+    path_delete,
+    paths_visibility_set,
+    question_choices_changed,
+)
+from learning.services.paths import path_content_changed
+
+# --- the path and its items ----------------------------------------------------------------
+
+
+class _ItemInline(admin.TabularInline):
+    extra = 0
+    show_change_link = True
+
+
+class SectionInline(_ItemInline):
+    model = Section
+    fk_name = "path"
+    fields = ("position", "title", "parent", "body")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            path_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Section.objects.filter(path_id=path_id, parent=None)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class FlashcardInline(_ItemInline):
+    model = Flashcard
+    fields = ("position", "front", "back", "claim")
+
+
+class QuizInline(_ItemInline):
+    model = Quiz
+    fields = ("position", "title")
+
+
+class ResourceInline(_ItemInline):
+    model = Resource
+    fields = ("position", "title", "authors", "year", "kind", "url")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class PodcastInline(admin.StackedInline):
+    model = Podcast
+    max_num = 1
+    extra = 0
+    fields = ("title", "duration_seconds", "audio", "transcript")
+
+
+class BundleUploadForm(forms.Form):
+    bundle = forms.FileField(help_text="A studytree.path JSON bundle, as exported.")
+
+
+@admin.register(Path)
+class PathAdmin(admin.ModelAdmin):
+    list_display = ("title", "slug", "owner", "visibility", "version", "items")
+    list_filter = (
+        "visibility",
+        ("owner", admin.EmptyFieldListFilter),
+        ("cloned_from", admin.EmptyFieldListFilter),
+    )
+    search_fields = ("title", "slug", "summary")
+    list_select_related = ("owner",)
+    readonly_fields = ("version", "cloned_from", "source_version", "created_at", "updated_at")
+    fields = (
+        ("title", "slug"),
+        "summary",
+        "key_points",
+        ("owner", "visibility"),
+        ("version", "cloned_from", "source_version"),
+        ("created_at", "updated_at"),
+    )
+    inlines = (SectionInline, FlashcardInline, QuizInline, ResourceInline, PodcastInline)
+    actions = ("publish", "unpublish", "export_bundles")
+    change_list_template = "admin/learning/path/change_list.html"
+
+    def get_queryset(self, request):
+        return with_item_counts(super().get_queryset(request))
+
+    @admin.display(description="items")
+    def items(self, path: Path) -> str:
+        return (
+            f"{path.n_sections} sections, {path.n_flashcards} cards, "
+            f"{path.n_questions} questions, {path.n_resources} resources"
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change:
+            path_content_changed(form.instance)
+
+    def delete_model(self, request, obj):
+        path_delete(path=obj)
+
+    def delete_queryset(self, request, queryset):
+        for path in queryset:
+            path_delete(path=path)
+
+    @admin.action(description="Publish the selected paths")
+    def publish(self, request, queryset):
+        changed = paths_visibility_set(paths=queryset, visibility=Visibility.PUBLIC)
+        self.message_user(request, f"{changed} path(s) published.", messages.SUCCESS)
+
+    @admin.action(description="Unpublish (make private) the selected paths")
+    def unpublish(self, request, queryset):
+        changed = paths_visibility_set(paths=queryset, visibility=Visibility.PRIVATE)
+        self.message_user(request, f"{changed} path(s) made private.", messages.SUCCESS)
+
+    @admin.action(description="Export as JSON bundle (several: a zip)")
+    def export_bundles(self, request, queryset):
+        paths = list(queryset)
+        if len(paths) == 1:
+            return _download(
+                json.dumps(path_export(paths[0]), ensure_ascii=False, indent=1).encode(),
+                f"{paths[0].slug}.studytree.json",
+                "application/json",
+            )
+        archive = io.BytesIO()
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundles:
+            for path in paths:
+                text = json.dumps(path_export(path), ensure_ascii=False, indent=1)
+                bundles.writestr(f"{path.slug}.studytree.json", text)
+        return _download(archive.getvalue(), "studytree-bundles.zip", "application/zip")
+
+    def get_urls(self):
+        return [
+            url(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="learning_path_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Upload a bundle file: a new private platform path, or the errors as messages."""
+        if not self.has_add_permission(request):
+            return HttpResponseRedirect(reverse("admin:index"))
+        form = BundleUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                data = json.loads(form.cleaned_data["bundle"].read().decode("utf-8"))
+                path = path_import(data=data, visibility=Visibility.PRIVATE)
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                self.message_user(request, f"Not a JSON file: {exc}", messages.ERROR)
+            except InvalidInput as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+                for field, problems in list(exc.fields.items())[:20]:
+                    self.message_user(request, f"{field}: {'; '.join(problems)}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    f"Imported “{path.title}” as {path.slug} (private: publish it when ready).",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:learning_path_change", args=[path.pk]))
+        context = self.admin_site.each_context(request) | {
+            "opts": self.model._meta,
+            "form": form,
+            "title": "Import a path bundle",
+        }
+        return render(request, "admin/learning/path/import.html", context)
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    return HttpResponse(
+        content,
+        content_type=content_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+# --- questions and their choices -------------------------------------------------------------
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    extra = 0
+    fields = ("position", "text", "is_correct")
+
+
+class QuestionForm(forms.ModelForm):
+    class Meta:
+        model = Question
+        fields = ("quiz", "position", "kind", "prompt", "explanation", "answer")
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    """A question's path is its quiz's; its hash is refreshed once its choices are saved."""
+
+    form = QuestionForm
+    list_display = ("prompt", "kind", "quiz", "path")
+    list_filter = ("kind", "path")
+    search_fields = ("prompt", "quiz__title", "path__title")
+    list_select_related = ("quiz", "path")
+    inlines = (ChoiceInline,)
+
+    def save_model(self, request, obj, form, change):
+        obj.path_id = obj.quiz.path_id
+        if not change:
+            obj.pending_choices = []  # hashed without choices now, re-hashed with them below
+        super().save_model(request, obj, form, change)
+        obj.__dict__.pop("pending_choices", None)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        question_choices_changed(question=form.instance)
+
+    def delete_model(self, request, obj):
+        item_delete(item=obj)
+
+    def delete_queryset(self, request, queryset):
+        for question in queryset.select_related("path"):
+            item_delete(item=question)

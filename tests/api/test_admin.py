@@ -1,0 +1,169 @@
+"""The instructors' admin: lists, change pages, actions, bundle import and export."""
+
+import io
+import json
+import zipfile
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.forms import FileField
+
+from learning.models import Choice, Flashcard, Path, Question, content_hash
+from learning.services.bundles import path_export, path_import
+from tests.bundles import small_bundle
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "/admin/learning/path/"
+
+
+@pytest.fixture
+def admin_client(client, staff):
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
+def path(learner):
+    return path_import(data=small_bundle(), owner=learner, visibility="private")
+
+
+def form_data(page) -> dict:
+    """The POST data of an admin change form as it was rendered (main form and inlines)."""
+    data = {}
+    forms = [page.context["adminform"].form]
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        management = formset.management_form
+        data |= {
+            management.add_prefix(name): management[name].value() for name in management.fields
+        }
+        forms.extend(formset.forms)
+    for form in forms:
+        for name, field in form.fields.items():
+            if isinstance(field, FileField):
+                continue
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            if isinstance(value, list | dict) and name in (
+                "key_points",
+                "claim",
+                "transcript",
+                "answer",
+            ):
+                value = json.dumps(value)
+            elif isinstance(value, list):
+                value = [str(v) for v in value]
+            data[form.add_prefix(name)] = field.prepare_value(value) if name == "id" else value
+    return data
+
+
+def texts(answer) -> list[str]:
+    return [str(m) for m in get_messages(answer.wsgi_request)]
+
+
+def test_the_changelist_lists_paths_with_counts_and_searches(admin_client, path):
+    answer = admin_client.get(CHANGELIST)
+    assert answer.status_code == 200
+    page = answer.content.decode()
+    assert "A tiny path" in page
+    assert "3 sections, 2 cards, 4 questions, 1 resources" in page
+    assert "Import a bundle" in page
+    assert "A tiny path" not in admin_client.get(f"{CHANGELIST}?q=nothing-like-it").content.decode()
+    path_import(data=small_bundle(slug="platform", title="Platform path"))
+    platform = admin_client.get(f"{CHANGELIST}?owner__isempty=1").content.decode()
+    assert "Platform path" in platform and "A tiny path" not in platform
+
+
+def test_the_change_page_shows_the_items(admin_client, path):
+    answer = admin_client.get(f"{CHANGELIST}{path.pk}/change/")
+    assert answer.status_code == 200
+    page = answer.content.decode()
+    for text in ("Intro", "Detail", "sigmoid&#x27;(0)?", "Check", "A paper", "Episode"):
+        assert text in page, text
+
+
+def test_saving_through_the_admin_rehashes_and_bumps_the_version(admin_client, path):
+    url = f"{CHANGELIST}{path.pk}/change/"
+    data = form_data(admin_client.get(url))
+    card = Flashcard.objects.filter(path=path).first()
+    back = next(k for k, v in data.items() if k.endswith("-back") and v == card.back)
+    data[back] = "one quarter"
+    answer = admin_client.post(url, data)
+    assert answer.status_code == 302, answer.context and answer.context["errors"]
+    fresh = Flashcard.objects.get(pk=card.pk)
+    assert fresh.back == "one quarter"
+    assert fresh.content_hash == content_hash(fresh.content()) != card.content_hash
+    path.refresh_from_db()
+    assert path.version == 2
+
+
+def test_question_choices_edited_in_the_admin_rehash_the_question(admin_client, path):
+    question = Question.objects.get(path=path, kind="single")
+    url = f"/admin/learning/question/{question.pk}/change/"
+    data = form_data(admin_client.get(url))
+    text = next(k for k, v in data.items() if k.endswith("-text") and v == "(-1, 1)")
+    data[text] = "[-1, 1]"
+    answer = admin_client.post(url, data)
+    assert answer.status_code == 302, answer.context and answer.context["errors"]
+    assert Choice.objects.filter(question=question, text="[-1, 1]").exists()
+    fresh = Question.objects.get(pk=question.pk)
+    assert fresh.content_hash == content_hash(fresh.content()) != question.content_hash
+    path.refresh_from_db()
+    assert path.version == 2
+
+
+def test_publish_and_unpublish(admin_client, path):
+    action = {"action": "publish", "_selected_action": [path.pk]}
+    answer = admin_client.post(CHANGELIST, action, follow=True)
+    assert "1 path(s) published." in texts(answer)
+    path.refresh_from_db()
+    assert path.visibility == "public"
+    admin_client.post(CHANGELIST, action | {"action": "unpublish"})
+    path.refresh_from_db()
+    assert path.visibility == "private"
+
+
+def test_export_action(admin_client, path):
+    one = admin_client.post(CHANGELIST, {"action": "export_bundles", "_selected_action": [path.pk]})
+    assert one["Content-Disposition"] == 'attachment; filename="tiny.studytree.json"'
+    assert json.loads(one.content) == path_export(path)
+    other = path_import(data=small_bundle(slug="second"))
+    both = admin_client.post(
+        CHANGELIST, {"action": "export_bundles", "_selected_action": [path.pk, other.pk]}
+    )
+    names = zipfile.ZipFile(io.BytesIO(both.content)).namelist()
+    assert sorted(names) == ["second.studytree.json", "tiny.studytree.json"]
+
+
+def upload(admin_client, content: bytes):
+    bundle = SimpleUploadedFile("bundle.json", content, content_type="application/json")
+    return admin_client.post(f"{CHANGELIST}import/", {"bundle": bundle}, follow=True)
+
+
+def test_importing_a_bad_bundle_shows_why_and_creates_nothing(admin_client):
+    bundle = small_bundle()
+    bundle["quizzes"][0]["questions"][2]["answer"]["value"] = "one"
+    answer = upload(admin_client, json.dumps(bundle).encode())
+    assert answer.status_code == 200
+    assert any("quizzes.0.questions.2.answer.value" in m for m in texts(answer))
+    assert not Path.objects.exists()
+    answer = upload(admin_client, b"{not json")
+    assert any(m.startswith("Not a JSON file") for m in texts(answer))
+    assert not Path.objects.exists()
+
+
+def test_importing_a_bundle_creates_a_private_platform_path(admin_client):
+    answer = upload(admin_client, json.dumps(small_bundle()).encode())
+    path = Path.objects.get()
+    assert answer.redirect_chain[-1][0] == f"{CHANGELIST}{path.pk}/change/"
+    assert (path.owner, path.visibility) == (None, "private")
+    assert path_export(path)["sections"] == small_bundle()["sections"]
+
+
+def test_learners_cannot_use_the_admin(client, learner):
+    client.force_login(learner)
+    assert client.get(f"{CHANGELIST}import/").status_code == 302
+    assert client.get(CHANGELIST).status_code == 302
