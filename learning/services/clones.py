@@ -349,9 +349,10 @@ class PlanWriter:
             wanted = question.pending_choices
             del question.pending_choices
             for choice, want in zip(current, wanted):
-                choice.text, choice.is_correct = want.text, want.is_correct
-                choice.position = want.position
-                changed.append(choice)
+                values = (want.text, want.is_correct, want.position)
+                if (choice.text, choice.is_correct, choice.position) != values:
+                    choice.text, choice.is_correct, choice.position = values
+                    changed.append(choice)
             gone.extend(choice.pk for choice in current[len(wanted) :])
             for want in wanted[len(current) :]:
                 want.question = question
