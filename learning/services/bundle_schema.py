@@ -9,6 +9,9 @@ import math
 
 from rest_framework import serializers
 
+import kernels
+from kernels.answers import parse_tolerance
+from kernels.expressions import ExpressionError, compile_expression
 from learning.models import CHOICE_KINDS, QuestionKind, ResourceKind, Visibility
 
 BUNDLE_FORMAT = "studytree.path"
@@ -63,16 +66,47 @@ class ClaimSchema(_Strict):
             if "kernel" in attrs or "property" in attrs:
                 raise serializers.ValidationError("Give either compute or kernel+property.")
             validate_number(attrs["value"], "value")
+            check_expression(attrs["compute"], field="compute")
+            check_tolerance(attrs.get("tolerance"))
         elif not ("kernel" in attrs and "property" in attrs):
             raise serializers.ValidationError(
                 "A claim is {compute, value, tolerance?} or {kernel, property, value}."
             )
+        else:
+            try:
+                declared = kernels.get(attrs["kernel"]).properties
+            except KeyError as exc:
+                raise serializers.ValidationError({"kernel": [str(exc.args[0])]}) from exc
+            if attrs["property"] not in declared:
+                known = ", ".join(sorted(declared))
+                raise serializers.ValidationError(
+                    {
+                        "property": [
+                            f"{attrs['kernel']} declares no {attrs['property']!r}; known: {known}."
+                        ]
+                    }
+                )
         return attrs
 
 
 def validate_number(value, field: str) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise serializers.ValidationError({field: ["Must be a finite number."]})
+
+
+def check_expression(text: str, variables=(), field: str = "expression") -> None:
+    """A key's expression must be one the grader can evaluate (SPEC §6)."""
+    try:
+        compile_expression(text, tuple(variables))
+    except ExpressionError as exc:
+        raise serializers.ValidationError({field: [str(exc)]}) from exc
+
+
+def check_tolerance(text: str | None, field: str = "tolerance") -> None:
+    try:
+        parse_tolerance(text)
+    except ValueError as exc:
+        raise serializers.ValidationError({field: [str(exc)]}) from exc
 
 
 class FlashcardSchema(ItemSchema):
@@ -92,6 +126,12 @@ class NumericAnswerSchema(_Strict):
     tolerance = serializers.CharField(required=False, max_length=20)
     compute = serializers.CharField(required=False, max_length=500)
 
+    def validate(self, attrs):
+        check_tolerance(attrs.get("tolerance"))
+        if "compute" in attrs:
+            check_expression(attrs["compute"], field="compute")
+        return attrs
+
 
 class ExpressionAnswerSchema(_Strict):
     expression = serializers.CharField(max_length=500)
@@ -108,6 +148,11 @@ class ExpressionAnswerSchema(_Strict):
             if not low < high:
                 raise serializers.ValidationError(f"{name}: the range needs low < high.")
         return value
+
+    def validate(self, attrs):
+        check_tolerance(attrs.get("tolerance"))
+        check_expression(attrs["expression"], attrs["variables"])
+        return attrs
 
 
 class QuestionSchema(ItemSchema):

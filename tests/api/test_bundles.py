@@ -66,6 +66,13 @@ def test_a_taken_slug_gets_a_suffix():
         (lambda b: b["flashcards"][0].update(surprise=1), "flashcards.0.surprise"),
         (lambda b: b["podcast"]["transcript"][0].update(end=-1), "podcast.transcript.0.end"),
         (lambda b: b["resources"][0].update(url="javascript:alert(1)"), "resources.0.url"),
+        (lambda b: b["quizzes"][0]["questions"][3]["answer"].update(expression="__import__('os')"), "quizzes.0.questions.3.answer.expression"),
+        (lambda b: b["quizzes"][0]["questions"][3]["answer"].update(expression="sigmoid(x)"), "quizzes.0.questions.3.answer.expression"),
+        (lambda b: b["quizzes"][0]["questions"][2]["answer"].update(tolerance="a lot"), "quizzes.0.questions.2.answer.tolerance"),
+        (lambda b: b["quizzes"][0]["questions"][2]["answer"].update(compute="gelu(1"), "quizzes.0.questions.2.answer.compute"),
+        (lambda b: b["flashcards"][0]["claim"].update(compute="open('/etc/passwd')"), "flashcards.0.claim.compute"),
+        (lambda b: b["flashcards"][1]["claim"].update(kernel="nope"), "flashcards.1.claim.kernel"),
+        (lambda b: b["flashcards"][1]["claim"].update(property="tastiness"), "flashcards.1.claim.property"),
     ],
 )  # fmt: skip
 def test_a_bad_bundle_names_the_field_and_imports_nothing(mutate, field):
