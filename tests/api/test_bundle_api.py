@@ -119,3 +119,10 @@ def test_a_repeated_origin_uid_is_a_400(learner_api):
     assert answer.status_code == 400
     assert "origin_uid" in answer.json()["detail"]
     assert not Flashcard.objects.exists()
+
+
+def test_an_imported_path_never_takes_a_route_name_as_slug(learner_api):
+    answer = learner_api.post("/api/v1/paths/import/", small_bundle(slug="import"), format="json")
+    assert answer.status_code == 201
+    assert answer.json()["slug"] == "import-2"
+    assert learner_api.get("/api/v1/paths/import-2/").status_code == 200
