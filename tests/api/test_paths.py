@@ -307,3 +307,18 @@ def test_delete_is_for_the_owner_and_staff(make_user, learner_api, staff_api, pu
     assert learner_api.delete(url).status_code == 204
     assert not Path.objects.filter(pk=public_path.pk).exists()
     assert staff_api.delete(url).status_code == 404
+
+
+def test_the_schema_documents_paths_and_items(client):
+    paths = client.get("/api/schema/?format=json").json()["paths"]
+    for route in (
+        "/api/v1/paths/",
+        "/api/v1/paths/{slug}/",
+        "/api/v1/paths/{slug}/export/",
+        "/api/v1/paths/import/",
+        "/api/v1/paths/{slug}/questions/",
+        "/api/v1/questions/{id}/",
+        "/api/v1/sections/{id}/",
+    ):
+        assert route in paths, route
+    assert set(paths["/api/v1/paths/{slug}/"]) >= {"get", "patch", "delete"}
