@@ -11,8 +11,8 @@ from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
-from learning.models import Choice, Flashcard, Path, Podcast, Question, Quiz, Section
-from learning.services.bundles import path_import, path_replace
+from learning.models import Choice, Flashcard, Path, Podcast, Question, Quiz, Resource, Section
+from learning.services.bundles import path_export, path_import, path_replace
 from learning.services.clones import path_clone, path_sync, path_updates
 from learning.services.paths import path_content_changed
 from tests.bundles import sized_bundle, small_bundle, uid
@@ -100,6 +100,25 @@ def test_items_you_did_not_change_follow_upstream(learner_api, clone, source):
     clone.refresh_from_db()
     assert clone.source_version == source.version == result["source_version"]
     assert clone.version == version + 1 == result["version"]
+    assert updates(learner_api, clone)["changed"] == []
+
+
+def test_an_untouched_clone_becomes_upstream_again_for_every_kind(learner_api, clone, source):
+    edit(Section, source, "s1a", title="Moved", parent=item(Section, source, "s2"))
+    edit(Flashcard, source, "f1", claim={"compute": "sigmoid(0)", "value": 0.5})
+    edit(Quiz, source, "q", title="Check yourself")
+    edit(Question, source, "q3", answer={"value": 1, "tolerance": "2%"})
+    edit(Resource, source, "r1", year=2011, url="https://example.org/v2")
+    edit(Podcast, source, "p", duration_seconds=121.5, transcript=[{"start": 0, "end": 1,
+         "speaker": "Maya", "text": "Hi."}], audio="podcasts/v2.mp3")  # fmt: skip
+    result = sync(learner_api, clone)
+    assert len(result["applied"]["changed"]) == 6
+    mine, theirs = path_export(clone), path_export(source)
+    for bundle in (mine, theirs):
+        del bundle["path"]
+    assert mine == theirs
+    assert item(Podcast, clone, "p").audio.name == "podcasts/v2.mp3"
+    assert item(Section, clone, "s1a").parent == item(Section, clone, "s2")
     assert updates(learner_api, clone)["changed"] == []
 
 

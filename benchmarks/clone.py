@@ -1,0 +1,231 @@
+"""Time cloning a path and syncing the clone, for paths of 100, 1,000 and 10,000 items.
+
+    .venv/bin/python benchmarks/clone.py                      # SQLite and PostgreSQL, all sizes
+    .venv/bin/python benchmarks/clone.py --engines sqlite --sizes 100,1000 --no-write
+
+Each engine runs in its own process on a scratch database: a SQLite file under
+``var/bench-clone/`` (the embedded default's settings: WAL, IMMEDIATE transactions) and
+the PostgreSQL database ``studytree_bench``, created and dropped here (``--postgres`` is
+the server's URL). Per size and engine, the median of ``--runs`` runs of:
+
+- **clone**: ``path_clone`` of a public path (the SPEC §8 bar: 10,000 items under 2 s);
+- **sync**: ``path_sync`` of a fresh clone after upstream changed every 5th flashcard and
+  resource, added 1% and removed 1% of the flashcards, while the learner edited 1% (which
+  become conflicts);
+- **re-sync**: the same sync again, which has nothing left to apply.
+
+Queries are counted on one extra, untimed run. The table goes into the "## clone" section
+of benchmarks/RESULTS.md (other sections are kept).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path as FilePath
+
+ROOT = FilePath(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+SCRATCH = ROOT / "var" / "bench-clone"
+BENCH_DB = "studytree_bench"
+
+
+# --- one engine, in a child process ------------------------------------------------------
+
+
+def measure(sizes: list[int], runs: int) -> list[dict]:
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from learning.services.bundles import path_import
+    from learning.services.clones import path_clone, path_sync
+    from tests.bundles import sized_bundle
+
+    call_command("migrate", verbosity=0)
+    user = get_user_model().objects.create_user("bench", password="bench-bench-bench")
+    rows = []
+    for size in sizes:
+        source = path_import(data=sized_bundle(size, slug=f"bench-{size}"), visibility="public")
+        clone_s, sync_s, resync_s = [], [], []
+        for run in range(runs + 1):
+            counted = run == runs  # the last run counts queries, untimed
+            with CaptureQueriesContext(connection) as queries:
+                start = time.perf_counter()
+                clone = path_clone(path=source, user=user)
+                elapsed = time.perf_counter() - start
+            if counted:
+                clone_queries = len(queries)
+            else:
+                clone_s.append(elapsed)
+            upstream_changes(source, clone, run)
+            with CaptureQueriesContext(connection) as queries:
+                start = time.perf_counter()
+                result = path_sync(path=clone, user=user)
+                elapsed = time.perf_counter() - start
+            if counted:
+                sync_queries, applied = len(queries), result["applied"]
+                conflicts = len(result["conflicts"])
+            else:
+                sync_s.append(elapsed)
+            start = time.perf_counter()
+            again = path_sync(path=clone, user=user)
+            resync_s.append(time.perf_counter() - start)
+            assert not any(again["applied"].values()), "a second sync applied something"
+        rows.append(
+            {
+                "engine": connection.vendor,
+                "items": size,
+                "clone_ms": statistics.median(clone_s) * 1000,
+                "clone_queries": clone_queries,
+                "sync_ms": statistics.median(sync_s) * 1000,
+                "sync_queries": sync_queries,
+                "changed": len(applied["changed"]),
+                "added": len(applied["added"]),
+                "removed": len(applied["removed"]),
+                "conflicts": conflicts,
+                "resync_ms": statistics.median(resync_s) * 1000,
+            }
+        )
+        print(json.dumps(rows[-1]), file=sys.stderr)
+    return rows
+
+
+def upstream_changes(source, clone, run: int) -> None:
+    """Edit, add and remove upstream items, and edit a few of the clone's (bulk writes)."""
+    from learning.models import Flashcard, Resource
+    from learning.services.paths import path_content_changed
+
+    for model, field in ((Flashcard, "back"), (Resource, "authors")):
+        items = list(model.objects.filter(path=source).order_by("id"))[run % 5 :: 5]
+        for item in items:
+            setattr(item, field, f"{getattr(item, field)} (v{run})")
+            item.refresh_hash()
+        model.objects.bulk_update(items, [field, "content_hash"])
+        if model is Flashcard:
+            edited = [item.origin_uid for item in items]
+    cards = list(Flashcard.objects.filter(path=source).order_by("id"))
+    hundredth = max(len(cards) // 100, 1)
+    Flashcard.objects.filter(pk__in=[card.pk for card in cards[:hundredth]]).delete()
+    new = [
+        Flashcard(path=source, front=f"New {run}.{i}", back="card", position=i * 100)
+        for i in range(hundredth)
+    ]
+    for card in new:
+        card.refresh_hash()
+    Flashcard.objects.bulk_create(new)
+    mine = list(Flashcard.objects.filter(path=clone, origin_uid__in=edited[-hundredth:]))
+    for card in mine:
+        card.back += " (my words)"
+        card.refresh_hash()
+    Flashcard.objects.bulk_update(mine, ["back", "content_hash"])
+    path_content_changed(source)
+
+
+# --- the parent: one child per engine, then the table ----------------------------------
+
+
+def child(engine: str, args) -> list[dict]:
+    env = os.environ | {"STUDYTREE_DATA_DIR": str(SCRATCH / engine)}
+    if engine == "sqlite":
+        shutil.rmtree(SCRATCH / engine, ignore_errors=True)
+        env["DATABASE_URL"] = f"sqlite:///{SCRATCH / engine / 'bench.sqlite3'}"
+    else:
+        postgres_database(args.postgres, create=True)
+        env["DATABASE_URL"] = f"{args.postgres.rsplit('/', 1)[0]}/{BENCH_DB}"
+    env.pop("CELERY_BROKER_URL", None)
+    try:
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", "--sizes", args.sizes, "--runs", str(args.runs)],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.PIPE,
+            text=True,
+        ).stdout
+    finally:
+        if engine == "postgres":
+            postgres_database(args.postgres, create=False)
+    return json.loads(out)
+
+
+def postgres_database(url: str, *, create: bool) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        if create:
+            conn.execute(f"CREATE DATABASE {BENCH_DB}")
+
+
+def markdown(rows: list[dict], command: str, runs: int) -> str:
+    lines = [
+        "## clone",
+        "",
+        f"`{command}` — {datetime.date.today():%Y-%m-%d}, median of {runs} runs, "
+        f"Python {sys.version.split()[0]} on {os.cpu_count()} CPUs.",
+        "Sync: upstream changed every 5th flashcard and resource, added and removed 1% of",
+        "the flashcards; the learner had edited 1% (conflicts). Re-sync: the same sync again.",
+        "",
+        "| engine | items | clone ms | clone queries | sync ms | sync queries "
+        "| changed / added / removed / conflicts | re-sync ms |",
+        "|---|---:|---:|---:|---:|---:|---|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['engine']} | {r['items']:,} | {r['clone_ms']:.0f} | {r['clone_queries']} "
+            f"| {r['sync_ms']:.0f} | {r['sync_queries']} "
+            f"| {r['changed']} / {r['added']} / {r['removed']} / {r['conflicts']} "
+            f"| {r['resync_ms']:.0f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def write_section(section: str) -> None:
+    """Replace (or append) the "## clone" section, re-reading the file just before."""
+    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    pattern = re.compile(r"^## clone\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section + "\n", text, count=1)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    RESULTS.write_text(text.rstrip("\n") + "\n")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engines", default="sqlite,postgres")
+    parser.add_argument("--sizes", default="100,1000,10000")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure([int(s) for s in args.sizes.split(",")], args.runs)))
+        return 0
+    rows = [row for engine in args.engines.split(",") for row in child(engine, args)]
+    command = " ".join([".venv/bin/python benchmarks/clone.py", *sys.argv[1:]])
+    section = markdown(rows, command, args.runs)
+    print(section)
+    if not args.no_write:
+        write_section(section)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
