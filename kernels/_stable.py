@@ -55,17 +55,29 @@ def two_prod(a, b):
     return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
 
 
+def select(mask, a, b):
+    """``np.where(mask, a, b)`` for float64 arrays, bit for bit, without branches.
+
+    np.where branches per element, which costs ~4 ns an element on data of random sign;
+    blending the bit patterns costs a few fast passes instead.
+    """
+    a, b = np.broadcast_arrays(np.asarray(a, np.float64), np.asarray(b, np.float64))
+    bits = -mask.view(np.int8).astype(np.int64)
+    ai, bi = a.view(np.int64), b.view(np.int64)
+    return (bi ^ ((ai ^ bi) & bits)).view(np.float64)
+
+
 def sigmoid_pair(t):
     """``(sigmoid(t), sigmoid(-t))`` without overflow or cancellation."""
     e = np.exp(-np.abs(t))
-    d = 1.0 + e
-    positive = t >= 0
-    return np.where(positive, 1.0, e) / d, np.where(positive, e, 1.0) / d
+    r = 1.0 / (1.0 + e)
+    # numerators 1 and e, swapped for negative t: max(e, [t >= 0]) is 1 or e exactly
+    return np.maximum(e, t >= 0) * r, np.maximum(e, t < 0) * r
 
 
 def sigmoid(t):
     e = np.exp(-np.abs(t))
-    return np.where(t >= 0, 1.0, e) / (1.0 + e)
+    return np.maximum(e, t >= 0) / (1.0 + e)
 
 
 def sigmoid_slope(t):
@@ -156,7 +168,7 @@ def half_x_erfc(x):
     u_lo = u_lo + a * _INV_SQRT2[1]
     sq, sq_lo = two_prod(u, u)
     core = special.erfc(u)
-    core = np.where(u >= 1.0, core * (1.0 - sq_lo), core)
+    core *= 1.0 - sq_lo * (u >= 1.0)  # the repair applies where scipy forms exp(-u*u)
     core -= u_lo * TWO_OVER_SQRT_PI * np.exp(-sq)
     r = 0.5 * a * core
     if tail.any():

@@ -22,7 +22,12 @@ _SELU_SCALED_ALPHA = SELU_SCALE * SELU_ALPHA
 
 def _kink(x, below, above):
     """``below`` where ``x <= 0``, ``above`` where ``x > 0`` (PyTorch's side at 0)."""
-    return np.where(x > 0, above, below)
+    return _stable.select(x > 0, above, below)
+
+
+def _indicator(mask):
+    """1.0 where ``mask`` holds, else 0.0."""
+    return mask.astype(np.float64)
 
 
 register(
@@ -42,7 +47,7 @@ register(
     Activation(
         name="step",
         title="Heaviside step",
-        kernel=lambda x: np.where(x >= 0, 1.0, 0.0),
+        kernel=lambda x: _indicator(x >= 0),
         derivative_kernel=lambda x: np.zeros_like(x),
         latex=r"\begin{cases}1 & z \ge 0\\ 0 & z < 0\end{cases}",
         derivative_latex=r"0 \quad (z \ne 0)",
@@ -114,12 +119,18 @@ register(
 )
 
 
+def _negative_slope(x, slope):
+    if 0.0 <= slope <= 1.0:
+        return np.maximum(x, x * slope)  # exact: picks x or x * slope
+    return _stable.select(x > 0, x, x * slope)
+
+
 def _negative_slope_entry(name, title, param, default, symbol, description):
     """leaky_relu and prelu: identity for z > 0, slope ``param`` below (PyTorch: at 0 too)."""
     return Activation(
         name=name,
         title=title,
-        kernel=lambda x, **p: np.where(x > 0, x, x * p[param]),
+        kernel=lambda x, **p: _negative_slope(x, p[param]),
         derivative_kernel=lambda x, **p: _kink(x, p[param], 1.0),
         latex=rf"\max(0, z) + {symbol}\,\min(0, z)",
         derivative_latex=rf"\begin{{cases}}1 & z > 0\\ {symbol} & z \le 0\end{{cases}}",
@@ -152,11 +163,11 @@ register(
 
 
 def _elu(x, alpha):
-    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0)))
+    return np.maximum(x, 0.0) + alpha * np.expm1(np.minimum(x, 0.0))  # one side is 0
 
 
 def _elu_slope(x, alpha):
-    return np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0.0)))
+    return _kink(x, alpha * np.exp(np.minimum(x, 0.0)), 1.0)
 
 
 register(
@@ -176,11 +187,12 @@ register(
 
 
 def _selu(x):
-    return np.where(x > 0, SELU_SCALE * x, _SELU_SCALED_ALPHA * np.expm1(np.minimum(x, 0.0)))
+    neg = _SELU_SCALED_ALPHA * np.expm1(np.minimum(x, 0.0))
+    return SELU_SCALE * np.maximum(x, 0.0) + neg  # one side is 0
 
 
 def _selu_slope(x):
-    return np.where(x > 0, SELU_SCALE, _SELU_SCALED_ALPHA * np.exp(np.minimum(x, 0.0)))
+    return _kink(x, _SELU_SCALED_ALPHA * np.exp(np.minimum(x, 0.0)), SELU_SCALE)
 
 
 register(
@@ -267,7 +279,7 @@ def _hard_sigmoid(x):
 
 
 def _hard_sigmoid_slope(x):
-    return np.where((x > -3.0) & (x < 3.0), 1.0 / 6.0, 0.0)
+    return _indicator((x > -3.0) & (x < 3.0)) * (1.0 / 6.0)
 
 
 register(
@@ -294,11 +306,12 @@ register(
 
 def _hard_swish(x):
     xc = np.minimum(x, 3.0)  # keeps the unused branch from overflowing
-    return np.where(x >= 3.0, x, xc * np.clip(xc + 3.0, 0.0, 6.0) / 6.0)
+    return _stable.select(x >= 3.0, x, xc * np.clip(xc + 3.0, 0.0, 6.0) / 6.0)
 
 
 def _hard_swish_slope(x):
-    return np.where(x <= -3.0, 0.0, np.where(x < 3.0, x / 3.0 + 0.5, 1.0))
+    inside = np.clip(x, -3.0, 3.0) / 3.0 + 0.5  # 0 at -3 and 1.5 at 3: PyTorch's ends
+    return _stable.select(x >= 3.0, 1.0, inside * (x > -3.0))
 
 
 register(
@@ -322,7 +335,7 @@ register(
         name="relu6",
         title="ReLU6",
         kernel=lambda x: np.clip(x, 0.0, 6.0),
-        derivative_kernel=lambda x: np.where((x > 0.0) & (x < 6.0), 1.0, 0.0),
+        derivative_kernel=lambda x: _indicator((x > 0.0) & (x < 6.0)),
         latex=r"\min(\max(0, z), 6)",
         derivative_latex=r"\begin{cases}1 & 0 < z < 6\\ 0 & \text{otherwise}\end{cases}",
         description="A ReLU capped at 6, which keeps activations small enough for "

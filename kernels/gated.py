@@ -21,7 +21,7 @@ _INV_SQRT2 = 1.0 / math.sqrt(2.0)
 
 def _gelu(x):
     positive = x * (0.5 * _stable.special.erfc(-np.maximum(x, 0.0) * _INV_SQRT2))
-    return np.where(x >= 0, positive, -_stable.half_x_erfc(np.minimum(x, 0.0)))
+    return _stable.select(x >= 0, positive, -_stable.half_x_erfc(np.minimum(x, 0.0)))
 
 
 def _gelu_slope(x):
@@ -142,28 +142,19 @@ register(
 
 
 def _mish_parts(x):
-    """``tanh(softplus(x))`` and ``sech(softplus(x))**2`` as rational functions of e^-|x|."""
+    """Rational functions of ``e = exp(-|x|)``: with ``D = 1 + 2e + 2e^2`` (x > 0) and
+    ``N = e (e + 2)`` (x <= 0), ``tanh(softplus(x))`` is ``1 - 2e^2 / D``, resp.
+    ``N / (N + 2)``, and ``sech(softplus(x))**2`` is ``4 (e (1 + e))^2 / D^2``, resp.
+    ``4 (1 + e)^2 / (N + 2)^2``: no overflow and no cancellation on either side."""
     e = np.exp(-np.abs(x))
-    positive = x > 0
-    # x > 0: m = e, T = 1 - 2m^2 / D;  x <= 0: n = e, T = n (n + 2) / (n (n + 2) + 2)
     num = e * (e + 2.0)
-    den_pos = 1.0 + 2.0 * e + 2.0 * e * e
-    gap = np.where(positive, 2.0 * e * e / den_pos, 2.0 / (num + 2.0))  # 1 - T
-    one_plus = 1.0 + e
-    sech2 = np.where(
-        positive,
-        4.0 * (one_plus * e) ** 2 / (den_pos * den_pos),
-        4.0 * one_plus * one_plus / ((num + 2.0) * (num + 2.0)),
-    )
-    tanh_sp = np.where(positive, 1.0 - gap, num / (num + 2.0))
-    return tanh_sp, gap, sech2
+    den = 1.0 + 2.0 * e + 2.0 * e * e
+    return e, num, den
 
 
 def _mish(x):
-    e = np.exp(-np.abs(x))
-    num = e * (e + 2.0)
-    q = 2.0 * e * e / (1.0 + 2.0 * e + 2.0 * e * e)
-    r = np.where(x > 0, x - x * q, x * (num / (num + 2.0)))
+    e, num, den = _mish_parts(x)
+    r = _stable.select(x > 0, x - x * (2.0 * e * e / den), x * (num / (num + 2.0)))
     deep = x < -708.0
     if deep.any():
         xd = x[deep]
@@ -172,7 +163,12 @@ def _mish(x):
 
 
 def _mish_slope(x):
-    tanh_sp, _, sech2 = _mish_parts(x)
+    e, num, den = _mish_parts(x)
+    positive = x > 0
+    one_plus = 1.0 + e
+    tanh_sp = _stable.select(positive, 1.0 - 2.0 * e * e / den, num / (num + 2.0))
+    sech2 = _stable.select(positive, (e * one_plus / den) ** 2, (one_plus / (num + 2.0)) ** 2)
+    sech2 *= 4.0
     return tanh_sp + x * sech2 * _stable.sigmoid(x)
 
 

@@ -1,0 +1,169 @@
+"""Time the kernels catalog against PyTorch (one thread) and against a plain copy.
+
+    python benchmarks/kernels.py            # 1e6 and 1e7 elements, float32 and float64
+    python benchmarks/kernels.py --sizes 1000000 --functions gelu,sigmoid --no-write
+
+Each cell is the median of several runs of ``forward`` on a fresh-output call (ours and
+PyTorch's both allocate their result); ``copy`` is ``np.copyto`` into a preallocated array,
+the memory-bandwidth floor. The markdown table is printed and written into the "## kernels"
+section of benchmarks/RESULTS.md (other sections are kept).
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import datetime  # noqa: E402
+import platform  # noqa: E402
+import re  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import kernels  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+SOFTMAX_ROW = 1000
+
+
+def torch_peers():
+    import torch
+    import torch.nn.functional as F
+
+    torch.set_num_threads(1)
+    return torch, {
+        "identity": lambda t: t.clone(),
+        "step": lambda t: (t >= 0).to(t.dtype),
+        "sigmoid": torch.sigmoid,
+        "tanh": torch.tanh,
+        "relu": F.relu,
+        "leaky_relu": F.leaky_relu,
+        "prelu": lambda t: F.prelu(t, torch.tensor([0.25], dtype=t.dtype)),
+        "elu": F.elu,
+        "selu": F.selu,
+        "softplus": lambda t: F.softplus(t, threshold=1e4),
+        "softsign": F.softsign,
+        "gelu": F.gelu,
+        "gelu_tanh": lambda t: F.gelu(t, approximate="tanh"),
+        "swish": F.silu,
+        "mish": F.mish,
+        "hard_sigmoid": F.hardsigmoid,
+        "hard_swish": F.hardswish,
+        "relu6": F.relu6,
+        "softmax": lambda t: torch.softmax(t.view(-1, SOFTMAX_ROW), dim=-1),
+    }
+
+
+def median_ms(fn, repeats: int) -> float:
+    fn()  # warm up
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1e3
+
+
+def run(sizes, dtypes, names, repeats):
+    torch, peers = torch_peers()
+    rows = []
+    rng = np.random.default_rng(0)
+    for n in sizes:
+        for dtype in dtypes:
+            x = (rng.standard_normal(n) * 3).astype(dtype)
+            sink = np.empty_like(x)
+            copy_ms = median_ms(lambda x=x, sink=sink: np.copyto(sink, x), repeats)
+            tx = torch.from_numpy(x)
+            for name in names:
+                act = kernels.get(name)
+                if act.elementwise:
+                    ours = median_ms(lambda act=act, x=x: act.forward(x), repeats)
+                else:
+                    rows2d = x.reshape(-1, SOFTMAX_ROW)
+                    ours = median_ms(lambda act=act, r=rows2d: act.forward(r), repeats)
+                theirs = median_ms(lambda f=peers[name], t=tx: f(t), repeats)
+                rows.append((name, np.dtype(dtype).name, n, ours, theirs, copy_ms))
+                print(
+                    f"{name:13s} {np.dtype(dtype).name:8s} {n:>9d} ours {ours:8.2f} ms  "
+                    f"torch {theirs:8.2f} ms  ratio {ours / theirs:5.2f}",
+                    flush=True,
+                )
+    return rows
+
+
+def markdown(rows, command: str) -> str:
+    ratios = [r[3] / r[4] for r in rows]
+    f32_large = [r[3] / r[4] for r in rows if r[1] == "float32" and r[2] == max(x[2] for x in rows)]
+    worst = max(rows, key=lambda r: r[3] / r[4])
+    lines = [
+        "## kernels",
+        "",
+        f"Command: `{command}`  ",
+        f"Date: {datetime.date.today().isoformat()}; machine: {platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, numpy {np.__version__}, "
+        f"torch {__import__('torch').__version__} (1 thread).",
+        "",
+        f"Median ratio ours/PyTorch over all cells: **{statistics.median(ratios):.2f}**; "
+        f"float32 at the largest size: median **{statistics.median(f32_large):.2f}**, "
+        f"worst **{max(f32_large):.2f}**; worst cell overall: {worst[0]} {worst[1]} "
+        f"n={worst[2]:,} at {worst[3] / worst[4]:.2f}.",
+        "",
+        "| function | dtype | n | ours ms | PyTorch ms | ours/PyTorch | copy ms | ours/copy |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, dtype, n, ours, theirs, copy_ms in rows:
+        lines.append(
+            f"| {name} | {dtype} | {n:,} | {ours:.2f} | {theirs:.2f} | {ours / theirs:.2f} "
+            f"| {copy_ms:.2f} | {ours / copy_ms:.1f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+NOTES_MARKER = "<!-- kernels notes: kept across runs -->"
+
+
+def write_section(section: str) -> None:
+    """Replace the generated part of "## kernels"; text after NOTES_MARKER is kept."""
+    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    pattern = re.compile(r"^## kernels\n.*?(?=^## |\Z)", re.S | re.M)
+    found = pattern.search(text)
+    notes = ""
+    if found and NOTES_MARKER in found.group(0):
+        notes = found.group(0)[found.group(0).index(NOTES_MARKER) :].rstrip("\n") + "\n"
+    body = section + ("\n" + notes if notes else "") + "\n"
+    if found:
+        text = text[: found.start()] + body + text[found.end() :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + body
+    RESULTS.write_text(text.rstrip("\n") + "\n")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000000,10000000")
+    parser.add_argument("--dtypes", default="float32,float64")
+    parser.add_argument("--functions", default=",".join(kernels.canonical_names()))
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    sizes = [int(float(s)) for s in args.sizes.split(",")]
+    rows = run(sizes, args.dtypes.split(","), args.functions.split(","), args.repeats)
+    command = "python " + " ".join(["benchmarks/kernels.py", *sys.argv[1:]])
+    section = markdown(rows, command)
+    print()
+    print(section)
+    if not args.no_write:
+        write_section(section)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
