@@ -147,6 +147,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several serializers have a field called `kind`; name each enum once.
+    "ENUM_NAME_OVERRIDES": {
+        "QuestionKindEnum": "learning.models.QuestionKind",
+        "ResourceKindEnum": "learning.models.ResourceKind",
+        "ItemKindEnum": ["section", "flashcard", "quiz", "question", "podcast", "resource"],
+    },
 }
 
 # --- Celery ---------------------------------------------------------------------------

@@ -32,13 +32,8 @@ from learning.models import (
 )
 from learning.selectors.trees import with_item_counts
 from learning.services.bundles import path_export, path_import
-from learning.services.items import (
-    item_delete,
-    path_delete,
-    paths_visibility_set,
-    question_choices_changed,
-)
-from learning.services.paths import path_content_changed
+from learning.services.items import item_delete, question_choices_changed
+from learning.services.paths import path_content_changed, path_delete, paths_visibility_set
 
 # --- the path and its items ----------------------------------------------------------------
 

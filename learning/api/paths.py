@@ -21,7 +21,7 @@ from learning.api.serializers import BundleOut, PathSummaryOut, PathWrite, TreeO
 from learning.selectors.paths import path_get_for_read, path_get_for_write, path_sees_whole
 from learning.selectors.trees import path_summary, path_tree_json, paths_listed, tree_etag
 from learning.services.bundles import path_export, path_import
-from learning.services.items import path_delete, path_update
+from learning.services.paths import path_delete, path_update
 
 TAGS = ["paths"]
 

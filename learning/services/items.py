@@ -1,5 +1,4 @@
-"""Writes to a path's items one at a time (create, change, move, delete) and to the path's
-own fields.
+"""Writes to a path's items one at a time (create, change, move, delete).
 
 Every write runs in one transaction and ends with ``path_content_changed``, so the version
 moves on and the cached tree and its ETag with it. Items recompute their ``content_hash``
@@ -14,36 +13,6 @@ from django.db import transaction
 from config.errors import InvalidInput
 from learning.models import Choice, Path, PathItem, Question, Quiz, Section
 from learning.services.paths import path_content_changed
-
-# --- the path's own fields -----------------------------------------------------------------
-
-PATH_FIELDS = ("title", "summary", "key_points", "visibility")
-
-
-@transaction.atomic
-def path_update(*, path: Path, data: dict) -> Path:
-    """Change the path's title, summary, key points or visibility; the version moves on."""
-    for name in PATH_FIELDS:
-        if name in data:
-            setattr(path, name, data[name])
-    path.save(update_fields=[*[n for n in PATH_FIELDS if n in data], "updated_at"])
-    path_content_changed(path)
-    return path
-
-
-def path_delete(*, path: Path) -> None:
-    path.delete()
-
-
-def paths_visibility_set(*, paths, visibility: str) -> int:
-    """Publish or unpublish paths; returns how many changed. The tree does not show the
-    visibility, so versions stay."""
-    return (
-        Path.objects.filter(pk__in=[p.pk for p in paths])
-        .exclude(visibility=visibility)
-        .update(visibility=visibility)
-    )
-
 
 # --- items -----------------------------------------------------------------------------------
 

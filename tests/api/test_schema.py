@@ -23,3 +23,12 @@ def test_docs_page_loads_its_assets_locally(client):
     assert assets, "the docs page loads no assets"
     assert all(not a.startswith(("http:", "https:", "//")) for a in assets), assets
     assert client.get(next(a for a in assets if a.endswith(".js"))).status_code == 200
+
+
+def test_the_schema_generates_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yml"))
+    schema = (tmp_path / "s.yml").read_text()
+    for endpoint in ("/api/v1/paths/{slug}/", "/api/v1/paths/{slug}/clone/", "/api/v1/paths/import/"):
+        assert f"  {endpoint}:" in schema, endpoint
