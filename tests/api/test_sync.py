@@ -471,3 +471,13 @@ def test_updates_and_sync_take_the_same_queries_for_10_and_1000_items(learner):
     )
     assert small == large
     assert large[1] <= 40
+
+
+def test_management_command_lists_and_pulls_updates(clone, source, capsys):
+    from django.core.management import call_command
+
+    edit(Flashcard, source, "f1", back="1/4")
+    call_command("clone_path", clone.slug, "--updates")
+    assert uid("f1") in capsys.readouterr().out
+    call_command("clone_path", clone.slug, "--sync")
+    assert item(Flashcard, clone, "f1").back == "1/4"
