@@ -18,7 +18,7 @@ from django.shortcuts import render
 from django.urls import path as url
 from django.urls import reverse
 
-from config.errors import InvalidInput
+from config.errors import ApplicationError, InvalidInput
 from learning.models import (
     Choice,
     Flashcard,
@@ -32,6 +32,7 @@ from learning.models import (
 )
 from learning.selectors.trees import with_item_counts
 from learning.services.bundles import path_export, path_import
+from learning.services.clones import path_clone
 from learning.services.items import item_delete, question_choices_changed
 from learning.services.paths import path_content_changed, path_delete, paths_visibility_set
 
@@ -102,7 +103,7 @@ class PathAdmin(admin.ModelAdmin):
         ("created_at", "updated_at"),
     )
     inlines = (SectionInline, FlashcardInline, QuizInline, ResourceInline, PodcastInline)
-    actions = ("publish", "unpublish", "export_bundles")
+    actions = ("publish", "unpublish", "export_bundles", "clone_for_me")
     change_list_template = "admin/learning/path/change_list.html"
 
     def get_queryset(self, request):
@@ -136,6 +137,19 @@ class PathAdmin(admin.ModelAdmin):
     def unpublish(self, request, queryset):
         changed = paths_visibility_set(paths=queryset, visibility=Visibility.PRIVATE)
         self.message_user(request, f"{changed} path(s) made private.", messages.SUCCESS)
+
+    @admin.action(description="Clone the selected paths into private copies of mine")
+    def clone_for_me(self, request, queryset):
+        """The same service as ``POST paths/{slug}/clone/``: a private copy that can sync."""
+        for source in queryset:
+            try:
+                clone = path_clone(path=source, user=request.user)
+            except ApplicationError as exc:
+                self.message_user(request, f"{source.slug}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(
+                    request, f"Cloned {source.slug} as {clone.slug}.", messages.SUCCESS
+                )
 
     @admin.action(description="Export as JSON bundle (several: a zip)")
     def export_bundles(self, request, queryset):

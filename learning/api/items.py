@@ -6,9 +6,11 @@ cannot see). Reads:
 
 - the lists are the editing surface, for the owner and staff, keys included; anyone else
   gets a 403 that points at the tree, whose preview is the reader's view of a path;
-- a single item of a path you can see may be read by anyone who can see the path, so that
-  the preview's links resolve — but only the owner and staff get its key (a flashcard's
-  ``claim``; a question's ``explanation`` and ``choices[].is_correct`` or ``answer``).
+- a single item may be read by anyone who can see the path when the preview shows it (the
+  first section, flashcard and question of each quiz; every quiz and resource), so that
+  the preview's links resolve; the rest is a 404 until you clone the path. Only the owner
+  and staff get its key (a flashcard's ``claim``; a question's ``explanation`` and
+  ``choices[].is_correct`` or ``answer``).
 
 Every write bumps the path's version and recomputes the item's content hash.
 """

@@ -151,6 +151,8 @@ class Question(PathItem):
     def choice_list(self) -> list[dict]:
         """The choices as content: the unsaved ones set in ``pending_choices`` if any."""
         pending = getattr(self, "pending_choices", None)
+        if pending is None and self.pk is None:
+            pending = []  # a new question's choices are saved after it (then rehashed)
         choices = pending if pending is not None else self.choices.all()
         return [{"text": c.text, "is_correct": c.is_correct} for c in choices]
 

@@ -243,11 +243,26 @@ def items_of_path(path: Path, model, *, quiz: int | None = None) -> QuerySet:
 
 
 def item_get_for_read(model, *, pk: int, user):
-    """The item if its path is visible to ``user``, else :class:`NotFound`."""
+    """The item if ``user`` may read it, else :class:`NotFound`: its owner and staff read
+    every item; anyone else who can see the path only what its preview shows."""
     item = items_query(model).filter(pk=pk, path__in=paths_visible_to(user).values("pk")).first()
-    if item is None:
+    if item is None or not (path_can_edit(item.path, user) or item_in_preview(item)):
         raise NotFound(f"No {model._meta.verbose_name} {pk}.")
     return item
+
+
+def item_in_preview(item) -> bool:
+    """Whether the preview shows ``item`` in full (one query at most)."""
+    first = None
+    if isinstance(item, Section):
+        first = Section.objects.filter(path_id=item.path_id, parent=None)
+    elif isinstance(item, Flashcard):
+        first = Flashcard.objects.filter(path_id=item.path_id)
+    elif isinstance(item, Question):
+        first = Question.objects.filter(quiz_id=item.quiz_id)
+    if first is None:  # quizzes and resources are shown whole
+        return True
+    return first.order_by("position", "id").values_list("pk", flat=True).first() == item.pk
 
 
 def item_get_for_write(model, *, pk: int, user):

@@ -167,3 +167,14 @@ def test_learners_cannot_use_the_admin(client, learner):
     client.force_login(learner)
     assert client.get(f"{CHANGELIST}import/").status_code == 302
     assert client.get(CHANGELIST).status_code == 302
+
+
+def test_clone_action_uses_the_clone_service(admin_client, staff, path):
+    answer = admin_client.post(
+        CHANGELIST, {"action": "clone_for_me", "_selected_action": [path.pk]}, follow=True
+    )
+    clone = Path.objects.get(cloned_from=path)
+    assert f"Cloned {path.slug} as {clone.slug}." in texts(answer)
+    assert clone.owner == staff
+    assert (clone.visibility, clone.source_version) == ("private", path.version)
+    assert clone.flashcards.count() == path.flashcards.count()

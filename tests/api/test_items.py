@@ -301,10 +301,28 @@ def test_readers_get_a_question_without_its_key(api, make_user, path):
         body = client.get(f"/api/v1/questions/{question.pk}/").json()
         assert set(body) == {"id", "origin_uid", "quiz", "position", "kind", "prompt", "choices"}
         assert all(set(c) == {"id", "text"} for c in body["choices"])
-    numeric = Question.objects.get(path=path, kind="numeric")
-    assert "answer" not in api.get(f"/api/v1/questions/{numeric.pk}/").json()
-    card = Flashcard.objects.filter(path=path).first()
-    assert "claim" not in api.get(f"/api/v1/flashcards/{card.pk}/").json()
+    card = Flashcard.objects.filter(path=path).order_by("position").first()
+    body = api.get(f"/api/v1/flashcards/{card.pk}/").json()
+    assert body["front"] == card.front and "claim" not in body
+
+
+def test_readers_get_only_what_the_preview_shows(api, make_user, learner_api, path):
+    """Past the preview, a public path's items are for those who clone it."""
+    first_section = Section.objects.get(path=path, parent=None, position=0)
+    hidden = {
+        "questions": Question.objects.filter(path=path).exclude(kind="single"),
+        "flashcards": Flashcard.objects.filter(path=path).exclude(position=0),
+        "sections": Section.objects.filter(path=path).exclude(pk=first_section.pk),
+    }
+    for client in (api, client_for(make_user())):
+        for kind, items in hidden.items():
+            assert items.exists()
+            for item in items:
+                assert client.get(f"/api/v1/{kind}/{item.pk}/").status_code == 404, (kind, item)
+                assert learner_api.get(f"/api/v1/{kind}/{item.pk}/").status_code == 200
+        assert client.get(f"/api/v1/sections/{first_section.pk}/").status_code == 200
+        quiz = Quiz.objects.get(path=path)
+        assert client.get(f"/api/v1/quizzes/{quiz.pk}/").status_code == 200
 
 
 def test_staff_read_the_key(staff_api, path):
