@@ -210,3 +210,74 @@ def gelu_tail_slope(x):
 def normal_cdf(x):
     """``Phi(x)`` for the derivative of gelu (relative accuracy ~1e-15)."""
     return 0.5 * special.erfc(-x * _INV_SQRT2[0])
+
+
+# --- float32 results: ~1e-8 relative accuracy, in place on scratch buffers -----------------
+
+
+def horner(coefficients, t, out):
+    """``sum(c[i] t**i)`` into ``out`` (coefficients from the constant term up)."""
+    np.multiply(t, coefficients[-1], out=out)
+    for c in coefficients[-2:0:-1]:
+        out += c
+        out *= t
+    out += coefficients[0]
+    return out
+
+
+def horner_monic(coefficients, t, out):
+    """:func:`horner` for a leading coefficient of 1 (one multiplication less)."""
+    np.add(t, coefficients[-2], out=out)
+    for c in coefficients[-3::-1]:
+        out *= t
+        out += c
+    return out
+
+
+def x_sigmoid32(x, minus_t, out):
+    """``x / (1 + exp(-t))`` into the float32 ``out``, given ``-t`` (overwritten).
+
+    Where ``exp(-t)`` overflows the quotient is the correct 0 (``|x| e^t`` is far below
+    float32's subnormals there), so that overflow is expected and silenced.
+    """
+    with np.errstate(over="ignore"):
+        np.exp(minus_t, out=minus_t)
+    minus_t += 1.0
+    np.divide(x, minus_t, out=out, casting="same_kind")
+
+
+# 1 - Phi(a) = exp(-a**2/2) P(a) / Q(a), a minimax fit of relative error < 7.1e-9 on
+# 0 <= a <= 16 (beyond, the tail is below 1e-57: zero in float32); all coefficients are
+# positive, so the Horner sums do not cancel.
+_TAIL_P = (
+    47.243190708489436,
+    41.67906797246025,
+    17.511319246098612,
+    3.90630870255002,
+    0.3989459678935484,
+)
+_TAIL_Q = (
+    94.48638074828239,
+    158.7474073163083,
+    114.44102567699402,
+    44.881709126200356,
+    9.792187073856459,
+    1.0,
+)
+
+
+def normal_upper_tail(a, out, tmp):
+    """``1 - Phi(a) = erfc(a / sqrt 2) / 2`` for ``a >= 0`` into ``out``; ``tmp`` is scratch.
+
+    A vectorized erfc for float32 results (scipy's costs ~9 ns an element). Finite for any
+    ``a`` below 1e60 (every float32): far out the exponential is 0 and the rational part
+    stays finite.
+    """
+    horner(_TAIL_P, a, out)
+    horner_monic(_TAIL_Q, a, tmp)
+    out /= tmp
+    np.multiply(a, a, out=tmp)
+    tmp *= -0.5
+    np.exp(tmp, out=tmp)
+    out *= tmp
+    return out

@@ -4,6 +4,13 @@ An entry declares its kernels (plain functions of a float64 array and keyword pa
 what is known about it; :class:`Activation` adds the public calling convention: parameter
 checking, dtype rules (float32 stays float32, everything else becomes float64), scalars in and
 out, and evaluation of large arrays in cache-sized chunks.
+
+An entry may add a ``float32_kernel``: float32 results need only ~1e-8 relative accuracy before
+their final rounding, so it can drop the double-double corrections that float64 results need.
+It still computes in float64, on preallocated scratch buffers, and writes its float32 result in
+place: ``float32_kernel(x, out, scratch, **params)`` with ``x`` and ``out`` float32 slices and
+``scratch`` a list of :data:`SCRATCH` float64 arrays of the same length (a non-elementwise
+entry's ``float32_kernel`` takes the whole float32 array and its parameters instead).
 """
 
 from __future__ import annotations
@@ -18,6 +25,10 @@ import numpy as np
 Kernel = Callable[..., np.ndarray]
 
 CHUNK = 8192  # elements per slice: a few float64 temporaries stay in the L1/L2 caches
+# float32 kernels reuse their buffers instead of allocating temporaries, so their slices can be
+# longer (fewer Python calls per element) while the buffers still fit in L2
+CHUNK32 = 32768
+SCRATCH = 4
 
 
 @dataclass(frozen=True)
@@ -35,6 +46,7 @@ class Activation:
     params: Mapping[str, float] = field(default_factory=dict)
     elementwise: bool = True
     jacobian_kernel: Kernel | None = None
+    float32_kernel: Kernel | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
@@ -42,7 +54,16 @@ class Activation:
 
     def forward(self, x, **params):
         """``f(x)`` elementwise (softmax: along ``axis``, default -1)."""
-        return self._apply(self.kernel, x, params)
+        array = np.asarray(x)
+        if self.float32_kernel is None or array.dtype != np.float32:
+            return self._apply(self.kernel, array, params)
+        resolved = self.resolve(params)
+        with np.errstate(under="ignore"):
+            if self.elementwise:
+                result = _chunked_float32(self.float32_kernel, array, resolved)
+            else:
+                result = self.float32_kernel(array, **resolved)
+        return result[()] if result.ndim == 0 else result
 
     def derivative(self, x, **params):
         """``f'(x)`` elementwise (softmax: the Jacobian's diagonal ``s (1 - s)``)."""
@@ -94,6 +115,18 @@ def _chunked(kernel: Kernel, array: np.ndarray, dtype, params: Mapping[str, floa
     for start in range(0, flat.size, CHUNK):
         piece = flat[start : start + CHUNK]
         out[start : start + CHUNK] = kernel(piece.astype(np.float64, copy=False), **params)
+    return out.reshape(array.shape)
+
+
+def _chunked_float32(kernel: Kernel, array: np.ndarray, params: Mapping[str, float]) -> np.ndarray:
+    """Run a ``float32_kernel`` slice by slice, reusing one set of scratch buffers."""
+    flat = np.ravel(array)
+    out = np.empty(flat.shape, np.float32)
+    scratch = np.empty((SCRATCH, min(CHUNK32, flat.size)))
+    for start in range(0, flat.size, CHUNK32):
+        piece = flat[start : start + CHUNK32]
+        buffers = [row[: piece.size] for row in scratch]
+        kernel(piece, out[start : start + CHUNK32], buffers, **params)
     return out.reshape(array.shape)
 
 

@@ -24,6 +24,18 @@ def _gelu(x):
     return _stable.select(x >= 0, positive, -_stable.half_x_erfc(np.minimum(x, 0.0)))
 
 
+def _gelu32(x, out, scratch):
+    """``max(x, 0) - |x| (1 - Phi(|x|))``: no cancellation on either side."""
+    xf, a, tail, tmp = scratch
+    xf[...] = x
+    np.abs(xf, out=a)
+    xf += a
+    xf *= 0.5  # max(x, 0)
+    _stable.normal_upper_tail(a, tail, tmp)
+    tail *= a
+    np.subtract(xf, tail, out=out, casting="same_kind")
+
+
 def _gelu_slope(x):
     r = _stable.normal_cdf(x) + x * _stable.gaussian(x)
     tail = x < -30.0
@@ -38,6 +50,7 @@ register(
         title="GELU",
         kernel=_gelu,
         derivative_kernel=_gelu_slope,
+        float32_kernel=_gelu32,
         latex=r"z\,\Phi(z) = \frac{z}{2}\left(1+\operatorname{erf}\frac{z}{\sqrt{2}}\right)",
         derivative_latex=r"\Phi(z) + z\,\varphi(z)",
         description="Weights its input by the probability that a standard normal variable is "
@@ -78,6 +91,18 @@ def _gelu_tanh(x):
     return _stable.x_sigmoid(x, t, t_lo)
 
 
+def _gelu_tanh32(x, out, scratch):
+    """``x / (1 + exp(-t))``; an overflowing exp gives the right 0 (the true value is far
+    below float32's subnormals there)."""
+    xf, t = scratch[:2]
+    xf[...] = x
+    np.multiply(xf, xf, out=t)
+    t *= -_GELU_C[0] * _GELU_K[0]
+    t -= _GELU_C[0]
+    t *= xf  # -t
+    _stable.x_sigmoid32(xf, t, out)
+
+
 def _gelu_tanh_slope(x):
     xc, t, _ = _gelu_tanh_gate(x)
     s, c = _stable.sigmoid_pair(t)
@@ -90,6 +115,7 @@ register(
         title="GELU (tanh approximation)",
         kernel=_gelu_tanh,
         derivative_kernel=_gelu_tanh_slope,
+        float32_kernel=_gelu_tanh32,
         latex=r"\frac{z}{2}\left(1+\tanh\left(\sqrt{2/\pi}\,(z+0.044715\,z^{3})\right)\right)",
         derivative_latex=r"\frac{1+\tanh u}{2} + \frac{z}{2}\,(1-\tanh^{2}u)\,\sqrt{2/\pi}\,"
         r"(1+0.134145\,z^{2}),\quad u=\sqrt{2/\pi}\,(z+0.044715\,z^{3})",
@@ -111,6 +137,13 @@ def _swish(x, beta):
     return _stable.x_sigmoid(x, t, t_lo)
 
 
+def _swish32(x, out, scratch, beta):
+    xf, t = scratch[:2]
+    xf[...] = x
+    np.multiply(xf, -beta, out=t)
+    _stable.x_sigmoid32(xf, t, out)
+
+
 def _swish_slope(x, beta):
     t, _ = _stable.scaled_arg(beta, x)
     s, c = _stable.sigmoid_pair(t)
@@ -123,6 +156,7 @@ register(
         title="Swish / SiLU",
         kernel=_swish,
         derivative_kernel=_swish_slope,
+        float32_kernel=_swish32,
         latex=r"z\,\sigma(\beta z)",
         derivative_latex=r"\sigma(\beta z) + \beta z\,\sigma(\beta z)\,\bigl(1-\sigma(\beta z)\bigr)",
         description="The input gated by its own sigmoid; found by automated search and "
@@ -162,6 +196,20 @@ def _mish(x):
     return r
 
 
+def _mish32(x, out, scratch):
+    """``x N / (N + 2)`` with ``N = e (e + 2)``, ``e = exp(min(x, 20))``: past 20 the gate is 1
+    to far better than float32 precision, and the clip keeps ``N`` finite."""
+    xf, n, d = scratch[:3]
+    xf[...] = x
+    np.minimum(xf, 20.0, out=n)
+    np.exp(n, out=n)
+    np.add(n, 2.0, out=d)
+    n *= d
+    np.add(n, 2.0, out=d)
+    n /= d
+    np.multiply(xf, n, out=out, casting="same_kind")
+
+
 def _mish_slope(x):
     e, num, den = _mish_parts(x)
     positive = x > 0
@@ -178,6 +226,7 @@ register(
         title="Mish",
         kernel=_mish,
         derivative_kernel=_mish_slope,
+        float32_kernel=_mish32,
         latex=r"z\,\tanh\bigl(\operatorname{softplus}(z)\bigr)",
         derivative_latex=r"\tanh\bigl(\operatorname{softplus}(z)\bigr) + z\,\sigma(z)\,"
         r"\operatorname{sech}^{2}\bigl(\operatorname{softplus}(z)\bigr)",
