@@ -66,12 +66,24 @@ register(
     )
 )
 
+
+def _sigmoid32(x, out, scratch):
+    """``1 / (1 + exp(-x))``: an overflowing exp gives the correct 0."""
+    t = scratch[0]
+    np.negative(x, out=t)
+    with np.errstate(over="ignore"):
+        np.exp(t, out=t)
+    t += 1.0
+    np.divide(1.0, t, out=out, casting="same_kind")
+
+
 register(
     Activation(
         name="sigmoid",
         title="Sigmoid",
         kernel=_stable.sigmoid,
         derivative_kernel=_stable.sigmoid_slope,
+        float32_kernel=_sigmoid32,
         latex=r"\sigma(z) = \frac{1}{1+e^{-z}}",
         derivative_latex=r"\sigma(z)\,\bigl(1-\sigma(z)\bigr)",
         description="Squashes any input into (0, 1); its slope is at most 1/4, so deep "
@@ -166,6 +178,20 @@ def _elu(x, alpha):
     return np.maximum(x, 0.0) + alpha * np.expm1(np.minimum(x, 0.0))  # one side is 0
 
 
+def _elu32(x, out, scratch, alpha, scale=1.0):
+    """``scale (max(x, 0) + alpha expm1(min(x, 0)))`` from ``x +- |x|`` (exact halves)."""
+    xf, a, neg = scratch[:3]
+    xf[...] = x
+    np.abs(xf, out=a)
+    np.subtract(xf, a, out=neg)
+    neg *= 0.5
+    np.expm1(neg, out=neg)
+    neg *= scale * alpha
+    xf += a
+    xf *= 0.5 * scale
+    np.add(xf, neg, out=out, casting="same_kind")
+
+
 def _elu_slope(x, alpha):
     return _kink(x, alpha * np.exp(np.minimum(x, 0.0)), 1.0)
 
@@ -176,6 +202,7 @@ register(
         title="ELU",
         kernel=_elu,
         derivative_kernel=_elu_slope,
+        float32_kernel=_elu32,
         latex=r"\begin{cases}z & z > 0\\ \alpha\,(e^{z}-1) & z \le 0\end{cases}",
         derivative_latex=r"\begin{cases}1 & z > 0\\ \alpha\,e^{z} & z \le 0\end{cases}",
         description="Identity for positive inputs and a smooth exponential approach to "
@@ -191,6 +218,10 @@ def _selu(x):
     return SELU_SCALE * np.maximum(x, 0.0) + neg  # one side is 0
 
 
+def _selu32(x, out, scratch):
+    _elu32(x, out, scratch, SELU_ALPHA, SELU_SCALE)
+
+
 def _selu_slope(x):
     return _kink(x, _SELU_SCALED_ALPHA * np.exp(np.minimum(x, 0.0)), SELU_SCALE)
 
@@ -201,6 +232,7 @@ register(
         title="SELU",
         kernel=_selu,
         derivative_kernel=_selu_slope,
+        float32_kernel=_selu32,
         latex=r"\lambda\begin{cases}z & z > 0\\ \alpha\,(e^{z}-1) & z \le 0\end{cases}",
         derivative_latex=r"\lambda\begin{cases}1 & z > 0\\ \alpha\,e^{z} & z \le 0\end{cases}",
         description="A scaled ELU whose constants keep activations at zero mean and unit "
@@ -233,6 +265,21 @@ def _softplus(x, beta):
     return np.maximum(x, 0.0) + np.log1p(tail) / beta
 
 
+def _softplus32(x, out, scratch, beta):
+    """``max(x, 0) + log1p(exp(-beta |x|)) / beta``; ``beta |x|`` needs no low part here."""
+    xf, a, tail = scratch[:3]
+    xf[...] = x
+    np.abs(xf, out=a)
+    np.multiply(a, -_positive_beta(beta), out=tail)
+    np.exp(tail, out=tail)
+    np.log1p(tail, out=tail)
+    if beta != 1.0:
+        tail /= beta
+    xf += a
+    xf *= 0.5
+    np.add(xf, tail, out=out, casting="same_kind")
+
+
 def _softplus_slope(x, beta):
     t, t_lo = _stable.scaled_arg(_positive_beta(beta), x)
     return _stable.sigmoid(t) if t_lo is None else _stable.x_sigmoid(np.ones_like(t), t, t_lo)
@@ -244,6 +291,7 @@ register(
         title="Softplus",
         kernel=_softplus,
         derivative_kernel=_softplus_slope,
+        float32_kernel=_softplus32,
         latex=r"\frac{1}{\beta}\log\left(1+e^{\beta z}\right)",
         derivative_latex=r"\sigma(\beta z)",
         description="A smooth ReLU: the exact log(1 + e^z), whose derivative is the sigmoid.",
@@ -309,6 +357,16 @@ def _hard_swish(x):
     return _stable.select(x >= 3.0, x, xc * np.clip(xc + 3.0, 0.0, 6.0) / 6.0)
 
 
+def _hard_swish32(x, out, scratch):
+    """In float64, whose roundings are far below float32's, then rounded once."""
+    xf, gate = scratch[:2]
+    xf[...] = x
+    np.add(xf, 3.0, out=gate)
+    np.clip(gate, 0.0, 6.0, out=gate)
+    gate *= xf
+    np.divide(gate, 6.0, out=out, casting="same_kind")
+
+
 def _hard_swish_slope(x):
     inside = np.clip(x, -3.0, 3.0) / 3.0 + 0.5  # 0 at -3 and 1.5 at 3: PyTorch's ends
     return _stable.select(x >= 3.0, 1.0, inside * (x > -3.0))
@@ -320,6 +378,7 @@ register(
         title="Hard swish",
         kernel=_hard_swish,
         derivative_kernel=_hard_swish_slope,
+        float32_kernel=_hard_swish32,
         latex=r"z\,\frac{\min(\max(z+3, 0), 6)}{6}",
         derivative_latex=r"\begin{cases}0 & z \le -3\\ z/3 + 1/2 & -3 < z < 3\\ "
         r"1 & z \ge 3\end{cases}",
