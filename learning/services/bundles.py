@@ -232,9 +232,8 @@ def items_materialize(path: Path, bundle: dict, *, track_upstream: bool = False)
     ]
     Quiz.objects.bulk_create(quizzes)
     questions, choices = [], []
-    position = 0
     for quiz, q in zip(quizzes, quiz_data):
-        for data in q.get("questions") or []:
+        for position, data in enumerate(q.get("questions") or []):
             question = Question(
                 path=path,
                 quiz=quiz,
@@ -245,7 +244,6 @@ def items_materialize(path: Path, bundle: dict, *, track_upstream: bool = False)
                 answer=data.get("answer"),
                 position=position,
             )
-            position += 1
             question.pending_choices = [
                 Choice(
                     question=question,

@@ -5,12 +5,15 @@ import threading
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
-from learning.models import Flashcard, Path, Podcast, Question, Section
+from learning.models import Flashcard, Path, Podcast, Question, Quiz, Section
 from learning.services.bundles import path_export, path_import
 from learning.services.clones import path_clone
-from tests.bundles import sized_bundle, small_bundle
+from learning.services.paths import path_content_changed
+from tests.api.test_sync import item, new_question, sync
+from tests.bundles import sized_bundle, small_bundle, uid
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +166,37 @@ def test_podcast_audio_is_shared_not_copied(learner, source):
     Podcast.objects.filter(path=source).update(audio="podcasts/tiny.mp3")
     clone = path_clone(path=source, user=learner)
     assert Podcast.objects.get(path=clone).audio.name == "podcasts/tiny.mp3"
+
+
+def test_questions_are_numbered_within_their_quiz_after_import_clone_and_sync(learner_api, learner):
+    bundle = small_bundle(slug="two-quizzes")
+    second = {
+        "origin_uid": uid("z"),
+        "title": "More",
+        "questions": [
+            {"origin_uid": uid(f"z{n}"), "kind": "numeric", "prompt": f"{n}?",
+             "explanation": "", "answer": {"value": n}}
+            for n in range(3)
+        ],
+    }  # fmt: skip
+    bundle["quizzes"].append(second)
+    source = path_import(data=bundle, visibility="public")
+    clone = path_clone(path=source, user=learner)
+
+    def positions(path) -> dict[str, list[int]]:
+        return {
+            quiz.title: [q.position for q in quiz.questions.all()]
+            for quiz in Quiz.objects.filter(path=path).prefetch_related("questions")
+        }
+
+    numbered = {"Check": [0, 1, 2, 3], "More": [0, 1, 2]}
+    assert positions(source) == positions(clone) == numbered
+    quiz = item(Quiz, source, "z")
+    Question.objects.filter(quiz=quiz).update(position=F("position") + 1)
+    new_question(path=source, quiz=quiz, origin_uid=uid("z-first"), kind="numeric",
+                 prompt="First?", answer={"value": 0}, position=0)  # fmt: skip
+    path_content_changed(source)
+    sync(learner_api, clone)  # a new first question: the quiz is renumbered
+    assert positions(clone) == {"Check": [0, 1, 2, 3], "More": [0, 1, 2, 3]}
+    prompts = [q.prompt for q in item(Quiz, clone, "z").questions.all()]
+    assert prompts == ["First?", "0?", "1?", "2?"]
