@@ -13,6 +13,7 @@ import zipfile
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path as url
@@ -39,7 +40,17 @@ from learning.services.paths import path_content_changed, path_delete, paths_vis
 # --- the path and its items ----------------------------------------------------------------
 
 
+class ItemFormSet(BaseInlineFormSet):
+    """Deletes through ``item_delete``, as the API does, so that an upstream item deleted
+    from a clone leaves its tombstone and stays deleted after a sync."""
+
+    def delete_existing(self, obj, commit=True):
+        if commit:
+            item_delete(item=obj)
+
+
 class _ItemInline(admin.TabularInline):
+    formset = ItemFormSet
     extra = 0
     show_change_link = True
 
@@ -74,6 +85,7 @@ class ResourceInline(_ItemInline):
 
 class PodcastInline(admin.StackedInline):
     model = Podcast
+    formset = ItemFormSet
     max_num = 1
     extra = 0
     fields = ("title", "duration_seconds", "audio", "transcript")

@@ -33,10 +33,14 @@ class ItemEntrySerializer(serializers.Serializer):
 class ConflictSerializer(ItemEntrySerializer):
     reason = serializers.CharField(
         help_text="both changed; removed upstream, changed by you; removed upstream, still "
-        "holds items you keep; no common base; your path already has a podcast."
+        "holds items you keep; deleted by you, changed upstream; no common base; your path "
+        "already has a podcast."
     )
     upstream = serializers.JSONField(allow_null=True, help_text="Upstream's content, or null.")
-    yours = serializers.JSONField(allow_null=True, help_text="Your content, or null.")
+    yours = serializers.JSONField(
+        allow_null=True,
+        help_text="Your content, or null (a new upstream item, or one you deleted).",
+    )
 
 
 class UpdatesSerializer(serializers.Serializer):
@@ -93,8 +97,10 @@ class PathUpdatesView(APIView):
     title}]``), the answer carries ``upstream_version`` and ``source_version`` (the upstream
     version last synced), and each conflict carries ``reason``, ``upstream`` and ``yours``
     (both contents, so both sides can be shown). ``changed`` are items you did not edit
-    (they follow upstream), ``removed`` items you did not edit (they go). A path that is
-    not a clone is a 400; a clone whose upstream is gone or no longer shared is a 409.
+    (they follow upstream), ``removed`` items you did not edit (they go). An upstream item
+    you deleted is listed nowhere while upstream leaves it as it was; once upstream changes
+    it, it is a conflict (``deleted by you, changed upstream``, ``yours: null``). A path
+    that is not a clone is a 400; a clone whose upstream is gone or no longer shared is a 409.
     """
 
     permission_classes = [IsAuthenticated]
@@ -112,7 +118,10 @@ class PathSyncView(APIView):
     Body ``{}``, ``{"decline": [origin_uid…]}`` and/or ``{"take": [origin_uid…]}``. Items
     you did not edit follow upstream, new ones arrive after their upstream predecessor,
     removed ones you did not edit go; edited items stay yours and stay listed as conflicts
-    until you ``take`` upstream's side or ``decline`` it. An unknown origin_uid is a 400.
+    until you ``take`` upstream's side or ``decline`` it. Items you deleted stay deleted: one
+    upstream changed since is a conflict that ``take`` restores in its place (with the section
+    or quiz that held it, if you deleted that too) and ``decline`` leaves deleted until
+    upstream changes it again. An unknown origin_uid is a 400.
     """
 
     permission_classes = [IsAuthenticated]

@@ -3,6 +3,7 @@
 from learning.models.items import (
     CHOICE_KINDS,
     Choice,
+    DeletedItem,
     Flashcard,
     PathItem,
     Podcast,
@@ -19,6 +20,7 @@ from learning.models.paths import Path, Visibility
 __all__ = [
     "CHOICE_KINDS",
     "Choice",
+    "DeletedItem",
     "Flashcard",
     "Path",
     "PathItem",

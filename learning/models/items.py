@@ -214,3 +214,28 @@ class Podcast(PathItem):
 
     def __str__(self) -> str:
         return self.title
+
+
+class DeletedItem(models.Model):
+    """A tombstone: an item that came from upstream and that the clone's owner deleted.
+
+    A deletion is an edit, so a sync must not bring the item back. ``synced_hash`` is
+    upstream's hash when the clone last took the item: while upstream's item still has it,
+    the item stays deleted; once upstream changes it, the deletion is a conflict.
+    """
+
+    path = models.ForeignKey(Path, on_delete=models.CASCADE, related_name="deleted_items")
+    origin_uid = models.UUIDField()
+    kind = models.CharField(
+        max_length=12, help_text="section, quiz, question, flashcard, resource or podcast."
+    )
+    synced_hash = models.CharField(max_length=64)
+    deleted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["path", "origin_uid"], name="deleted_item_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.origin_uid} (deleted)"

@@ -2,8 +2,10 @@
 
 Every item carries an ``origin_uid`` shared with its upstream copy, a ``content_hash`` of
 its content, and ``synced_hash``, upstream's hash when the clone last took the item (empty
-for items the owner created). Item by item, with base = ``synced_hash``, yours =
-``content_hash`` and upstream = the upstream item's ``content_hash``:
+for items the owner created). An upstream item the owner deleted leaves a tombstone
+(:class:`~learning.models.DeletedItem`) holding its ``synced_hash``: a deletion is an edit.
+Item by item, with base = ``synced_hash``, yours = ``content_hash`` (or "deleted") and
+upstream = the upstream item's ``content_hash``:
 
 =====================  =======================  =========================================
 yours vs base          upstream vs base         outcome
@@ -16,22 +18,46 @@ not in your path       upstream item            **added**, after its upstream pr
 same                   removed                  **removed**
 changed                removed                  **conflict**: kept until taken or declined
 own item (no base)     not upstream             never touched
+deleted (tombstone)    same                     stays deleted, listed nowhere
+deleted (tombstone)    changed                  **conflict**: ``yours`` is null
+deleted (tombstone)    removed                  the tombstone goes, silently
 =====================  =======================  =========================================
 
 A conflict stays listed until the owner takes upstream's side (``take``) or declines it
-(``decline``: the item becomes "only yours changed" until upstream changes it again). A
-section or quiz removed upstream that still holds items you keep is kept, as a conflict.
+(``decline``: the item becomes "only yours changed" until upstream changes it again). For
+an item you deleted, ``take`` restores it from upstream in its place (with the section or
+quiz that held it, if you deleted that too) and drops the tombstone; ``decline`` moves the
+tombstone's base to upstream's hash, so it stays deleted until upstream changes it again.
+A section or quiz removed upstream that still holds items you keep is kept, as a conflict.
 The order of items is not content: upstream reordering does not travel, new items do.
 """
 
 from dataclasses import dataclass, field
 
 from config.errors import Conflict, InvalidInput
-from learning.models import Flashcard, Path, PathItem, Podcast, Question, Quiz, Resource, Section
+from learning.models import (
+    DeletedItem,
+    Flashcard,
+    Path,
+    PathItem,
+    Podcast,
+    Question,
+    Quiz,
+    Resource,
+    Section,
+)
 from learning.selectors.paths import paths_visible_to
 from learning.services.bundles import path_items
 
 TITLE_LENGTH = 120
+
+#: Why an item is a conflict (``reason`` in the listings).
+BOTH_CHANGED = "both changed"
+NO_COMMON_BASE = "no common base"
+DELETED_HERE = "deleted by you, changed upstream"
+REMOVED_UPSTREAM = "removed upstream, changed by you"
+STILL_HOLDS = "removed upstream, still holds items you keep"
+PODCAST_TAKEN = "your path already has a podcast"
 
 
 @dataclass(frozen=True)
@@ -70,11 +96,13 @@ Group = tuple[str, Key | None]
 
 @dataclass
 class Snapshot:
-    """The items of one path by key, in order, with the group each sits in."""
+    """The items of one path by key, in order, with the group each sits in (and, for a
+    clone, the tombstones of the upstream items its owner deleted)."""
 
     path: Path
     items: dict[Key, PathItem] = field(default_factory=dict)
     group_of: dict[Key, Group] = field(default_factory=dict)
+    deleted: dict[Key, DeletedItem] = field(default_factory=dict)
 
     def add(self, kind: str, item: PathItem, parent: PathItem | None = None) -> None:
         key = (kind, str(item.origin_uid))
@@ -86,10 +114,16 @@ class Snapshot:
         return {uid for _, uid in self.items}
 
 
-def path_snapshot(path: Path) -> Snapshot:
-    """Every item of ``path`` in a constant number of queries (those of ``path_items``)."""
+def path_snapshot(path: Path, *, with_deleted: bool = False) -> Snapshot:
+    """Every item of ``path`` in a constant number of queries (those of ``path_items``);
+    ``with_deleted``: its tombstones too, in one more."""
     items = path_items(path)
     snapshot = Snapshot(path)
+    if with_deleted:
+        snapshot.deleted = {
+            (tombstone.kind, str(tombstone.origin_uid)): tombstone
+            for tombstone in DeletedItem.objects.filter(path=path)
+        }
     sections = {s.id: s for s in items["sections"]}
     # Parents first, so that creating items in snapshot order never misses a parent.
     for section in sorted(items["sections"], key=lambda s: s.parent_id is not None):
@@ -127,6 +161,10 @@ class MergePlan:
     #: both sides having made the same change).
     rebased: dict[Key, str] = field(default_factory=dict)
     declined: list[Key] = field(default_factory=list)
+    #: Tombstones whose ``synced_hash`` moves to upstream's (declined deletion conflicts).
+    reburied: dict[Key, str] = field(default_factory=dict)
+    #: Tombstones of items gone upstream too: nothing left to keep deleted.
+    forgotten: list[Key] = field(default_factory=list)
 
     @property
     def changes_content(self) -> bool:
@@ -141,6 +179,9 @@ def merge_plan(
     for key, theirs in upstream.items.items():
         mine = clone.items.get(key)
         uid = key[1]
+        if mine is None and key in clone.deleted:
+            _deleted_here(plan, key, decline, take)
+            continue
         if mine is None:
             (plan.declined if uid in decline else plan.added).append(key)
             continue
@@ -155,7 +196,11 @@ def merge_plan(
         elif (base and yours == base) or uid in take:
             plan.changed.append(key)
         else:
-            plan.conflicts[key] = "both changed" if base else "no common base"
+            plan.conflicts[key] = BOTH_CHANGED if base else NO_COMMON_BASE
+    plan.forgotten = [
+        key for key in clone.deleted if key not in upstream.items or key in clone.items
+    ]
+    _restore_holders(plan, decline)
 
     candidates = []
     for key, mine in clone.items.items():
@@ -165,12 +210,42 @@ def merge_plan(
             plan.declined.append(key)
             plan.rebased[key] = ""  # it is yours from now on
         elif mine.content_hash != mine.synced_hash and key[1] not in take:
-            plan.conflicts[key] = "removed upstream, changed by you"
+            plan.conflicts[key] = REMOVED_UPSTREAM
         else:
             candidates.append(key)
     _remove_unless_holding(plan, candidates)
     _podcast_slot(plan, take)
     return plan
+
+
+def _deleted_here(plan: MergePlan, key: Key, decline, take) -> None:
+    """An upstream item you deleted: quiet while upstream keeps it as it was; once upstream
+    changes it, a conflict that ``take`` restores and ``decline`` quiets again."""
+    up = plan.upstream.items[key].content_hash
+    if up == plan.clone.deleted[key].synced_hash:
+        return
+    if key[1] in decline:
+        plan.declined.append(key)
+        plan.reburied[key] = up
+    elif key[1] in take:
+        plan.added.append(key)
+    else:
+        plan.conflicts[key] = DELETED_HERE
+
+
+def _restore_holders(plan: MergePlan, decline) -> None:
+    """A deleted item taken back comes back in its section or quiz: one you deleted as well
+    is restored with it (as upstream has it), unless you declined it."""
+    present = set(plan.clone.items) | set(plan.added)
+    for key in [key for key in plan.added if key in plan.clone.deleted]:
+        holder = plan.upstream.group_of[key][1]
+        while holder is not None and holder not in present and holder in plan.clone.deleted:
+            if holder[1] in decline:
+                break
+            plan.conflicts.pop(holder, None)
+            plan.added.append(holder)
+            present.add(holder)
+            holder = plan.upstream.group_of[holder][1]
 
 
 def _remove_unless_holding(plan: MergePlan, candidates: list[Key]) -> None:
@@ -183,7 +258,7 @@ def _remove_unless_holding(plan: MergePlan, candidates: list[Key]) -> None:
     }
     for key in candidates:
         if key in held:
-            plan.conflicts[key] = "removed upstream, still holds items you keep"
+            plan.conflicts[key] = STILL_HOLDS
         else:
             plan.removed.append(key)
 
@@ -199,7 +274,7 @@ def _podcast_slot(plan: MergePlan, take) -> None:
         plan.removed.append(mine)
     else:
         plan.added.remove(new)
-        plan.conflicts[new] = "your path already has a podcast"
+        plan.conflicts[new] = PODCAST_TAKEN
 
 
 # --- listing ---------------------------------------------------------------------------
@@ -216,7 +291,7 @@ def entry(key: Key, item: PathItem) -> dict:
 
 def conflict_entry(plan: MergePlan, key: Key) -> dict:
     mine = plan.clone.items.get(key)
-    if mine is None and key[0] == "podcast":  # a new upstream podcast against your own
+    if plan.conflicts[key] == PODCAST_TAKEN:  # a new upstream podcast against your own
         mine = next((item for k, item in plan.clone.items.items() if k[0] == "podcast"), None)
     theirs = plan.upstream.items.get(key)
     return entry(key, mine or theirs) | {
@@ -265,7 +340,9 @@ def path_updates(*, path: Path, user=None) -> dict:
     ``{added, changed, removed, conflicts, upstream_version, source_version}``.
     """
     upstream = clone_upstream(path=path, user=user)
-    plan = merge_plan(clone=path_snapshot(path), upstream=path_snapshot(upstream))
+    plan = merge_plan(
+        clone=path_snapshot(path, with_deleted=True), upstream=path_snapshot(upstream)
+    )
     return plan_listing(plan) | {
         "upstream_version": upstream.version,
         "source_version": path.source_version,

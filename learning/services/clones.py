@@ -5,6 +5,7 @@ and ``manage.py clone_path`` behave identically: :class:`ClonePath` and :class:`
 with the functions ``path_clone``, ``path_updates`` and ``path_sync`` in front of them.
 What a sync does per item is decided in ``learning.selectors.clones`` (its docstring holds
 the table); this module writes it, in one transaction and a bounded number of queries.
+``deleted_items_record`` leaves the tombstones that keep a deletion in a clone deleted.
 """
 
 import math
@@ -17,7 +18,17 @@ from django.db.models import Subquery
 from django.db.models.fields.files import FieldFile
 
 from config.errors import Forbidden, InvalidInput, NotFound
-from learning.models import Choice, Path, PathItem, Podcast, Visibility
+from learning.models import (
+    Choice,
+    DeletedItem,
+    Path,
+    PathItem,
+    Podcast,
+    Question,
+    Quiz,
+    Section,
+    Visibility,
+)
 from learning.selectors.clones import (
     KIND,
     KINDS,
@@ -35,7 +46,14 @@ from learning.selectors.paths import path_can_edit, paths_visible_to
 from learning.services.bundles import items_materialize, path_export, unique_slug
 from learning.services.paths import path_content_changed
 
-__all__ = ["ClonePath", "SyncPath", "path_clone", "path_sync", "path_updates"]
+__all__ = [
+    "ClonePath",
+    "SyncPath",
+    "deleted_items_record",
+    "path_clone",
+    "path_sync",
+    "path_updates",
+]
 
 #: Tries at a free slug when another clone takes ours between the check and the insert.
 SLUG_ATTEMPTS = 5
@@ -132,7 +150,8 @@ class SyncPath:
             upstream = clone_upstream(
                 path=clone, user=None if skip_permission_checks else self.user
             )
-            mine, theirs = path_snapshot(clone), path_snapshot(upstream)
+            mine = path_snapshot(clone, with_deleted=True)
+            theirs = path_snapshot(upstream)
             known = mine.uids() | theirs.uids()
             for name, uids in (("decline", self.decline), ("take", self.take)):
                 unknown = sorted(uids - known)
@@ -211,6 +230,7 @@ class PlanWriter:
                 item.position = position
                 self.dirty[key] = item
         self._update()
+        self._tombstones()
         return {
             "added": [entry(key, self.items[key]) for key in self.added],
             "changed": [entry(key, self.items[key]) for key in plan.changed],
@@ -387,6 +407,20 @@ class PlanWriter:
         if new:
             Choice.objects.bulk_create(new)
 
+    def _tombstones(self) -> None:
+        """Drop the tombstones of restored items and of items gone upstream; move the base
+        of declined ones (two queries at most)."""
+        deleted = self.clone.deleted
+        restored = [key for key in self.added if key in deleted]
+        gone = [deleted[key].pk for key in [*self.plan.forgotten, *restored]]
+        if gone:
+            DeletedItem.objects.filter(pk__in=gone).delete()
+        moved = []
+        for key, synced in self.plan.reburied.items():
+            deleted[key].synced_hash = synced
+            moved.append(deleted[key])
+        rows_update(DeletedItem, moved, ["synced_hash"])
+
     def _update(self) -> None:
         for kind in KINDS:
             items = [item for key, item in self.dirty.items() if key[0] == kind.name]
@@ -443,6 +477,34 @@ def query_params_limit() -> int:
         connection.ensure_connection()
         return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
     return connection.features.max_query_params or 65_535
+
+
+def deleted_items_record(*, item: PathItem) -> None:
+    """Before ``item`` is deleted: a tombstone for it, and for the subsections or questions
+    that go with it, where they came from upstream (a ``synced_hash``), so that a sync does
+    not bring them back (see ``learning.selectors.clones``). Two queries at most."""
+    items = [(item.origin_uid, item.synced_hash, item._meta.model_name)]
+    held = None
+    if isinstance(item, Section):
+        held = Section.objects.filter(parent_id=item.pk)
+    elif isinstance(item, Quiz):
+        held = Question.objects.filter(quiz_id=item.pk)
+    if held is not None:
+        kind = held.model._meta.model_name
+        tracked = held.exclude(synced_hash="").values_list("origin_uid", "synced_hash")
+        items.extend((uid, synced, kind) for uid, synced in tracked)
+    tombstones = [
+        DeletedItem(path_id=item.path_id, origin_uid=uid, kind=kind, synced_hash=synced)
+        for uid, synced, kind in items
+        if synced
+    ]
+    if tombstones:
+        DeletedItem.objects.bulk_create(
+            tombstones,
+            update_conflicts=True,
+            unique_fields=["path", "origin_uid"],
+            update_fields=["kind", "synced_hash", "deleted_at"],
+        )
 
 
 def path_clone(*, path: Path, user) -> Path:

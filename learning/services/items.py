@@ -12,6 +12,7 @@ from django.db import transaction
 
 from config.errors import InvalidInput
 from learning.models import Choice, Path, PathItem, Question, Quiz, Section
+from learning.services.clones import deleted_items_record
 from learning.services.paths import path_content_changed
 
 # --- items -----------------------------------------------------------------------------------
@@ -131,8 +132,10 @@ def item_update(*, item: PathItem, data: dict) -> PathItem:
 
 @transaction.atomic
 def item_delete(*, item: PathItem) -> None:
-    """Delete the item (a section's subsections and a quiz's questions go with it)."""
+    """Delete the item (a section's subsections and a quiz's questions go with it). In a
+    clone, those that came from upstream leave a tombstone, so a sync keeps them deleted."""
     path = item.path
+    deleted_items_record(item=item)
     item.delete()
     path_content_changed(path)
 
