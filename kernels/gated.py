@@ -20,8 +20,9 @@ _INV_SQRT2 = 1.0 / math.sqrt(2.0)
 
 
 def _gelu(x):
-    positive = x * (0.5 * _stable.special.erfc(-np.maximum(x, 0.0) * _INV_SQRT2))
-    return _stable.select(x >= 0, positive, -_stable.half_x_erfc(np.minimum(x, 0.0)))
+    """``max(x, 0) - |x| (1 - Phi(|x|))``: one erfc per element, no cancellation either side."""
+    a = np.abs(x)
+    return np.maximum(x, 0.0) - _stable.half_x_erfc(-a)
 
 
 def _gelu32(x, out, scratch):
