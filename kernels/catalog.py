@@ -100,7 +100,9 @@ class Activation:
         dtype = np.float32 if array.dtype == np.float32 else np.float64
         with np.errstate(under="ignore"):
             if not self.elementwise:
-                result = kernel(array.astype(np.float64, copy=False), **resolved).astype(dtype)
+                result = kernel(array.astype(np.float64, copy=False), **resolved).astype(
+                    dtype, copy=False
+                )
             else:
                 result = _chunked(kernel, array, dtype, resolved)
         return result[()] if result.ndim == 0 else result

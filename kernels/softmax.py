@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from kernels import _stable
-from kernels.catalog import CHUNK32, Activation, register
+from kernels.catalog import CHUNK, CHUNK32, Activation, register
 from kernels.traits import traits
 
 
@@ -28,27 +28,43 @@ def _softmax(x, axis=-1):
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
-def _softmax32(x, axis=-1):
-    """Float32 softmax: blocks of whole rows converted to float64 in one reused buffer.
-
-    ``x - max`` of float32 values is off by at most 1e-16 relative in float64, which moves a
-    weight by ~1e-14 where it is still above float32's subnormals: no exact shift is needed.
-    """
+def _by_row_blocks(x, axis, dtype, block_size, softmax_rows):
+    """Softmax along ``axis`` as ``softmax_rows(rows, out, scratch)`` on blocks of whole rows
+    of about ``block_size`` elements, so temporaries stay in cache instead of spanning ``x``.
+    ``scratch`` is a float64 buffer of the block's shape, reused from block to block."""
     if x.ndim == 0 or x.size == 0:
-        return _softmax(x.astype(np.float64), axis).astype(np.float32)
+        return _softmax(x.astype(np.float64), axis).astype(dtype)
     moved = np.moveaxis(x, axis, -1)
     rows = moved.reshape(-1, moved.shape[-1])
-    out = np.empty(rows.shape, np.float32)
-    per_block = max(1, CHUNK32 // rows.shape[1])
+    out = np.empty(rows.shape, dtype)
+    per_block = max(1, block_size // rows.shape[1])
     buffer = np.empty((min(per_block, rows.shape[0]), rows.shape[1]))
     for start in range(0, rows.shape[0], per_block):
         block = rows[start : start + per_block]
-        e = buffer[: block.shape[0]]
-        e[...] = block
-        e -= np.max(block, axis=1, keepdims=True)
-        np.exp(e, out=e)
-        np.divide(e, np.sum(e, axis=1, keepdims=True), out=out[start : start + per_block])
+        softmax_rows(block, out[start : start + per_block], buffer[: block.shape[0]])
     return np.ascontiguousarray(np.moveaxis(out.reshape(moved.shape), -1, axis))
+
+
+def _softmax_rows(rows, out, scratch):
+    out[...] = _softmax(rows, axis=-1)
+
+
+def _softmax_rows32(rows, out, e):
+    """``x - max`` of float32 values is off by at most 1e-16 relative in float64, which moves
+    a weight by ~1e-14 where it is still above float32's subnormals: no exact shift needed."""
+    e[...] = rows
+    e -= np.max(rows, axis=1, keepdims=True)
+    np.exp(e, out=e)
+    np.divide(e, np.sum(e, axis=1, keepdims=True), out=out)
+
+
+def _softmax_blocked(x, axis=-1):
+    return _by_row_blocks(x, axis, np.float64, CHUNK, _softmax_rows)
+
+
+def _softmax32(x, axis=-1):
+    """Float32 softmax: blocks of rows converted to float64 in one reused buffer."""
+    return _by_row_blocks(x, axis, np.float32, CHUNK32, _softmax_rows32)
 
 
 def _softmax_slope(x, axis=-1):
@@ -83,7 +99,7 @@ SOFTMAX = register(
     Activation(
         name="softmax",
         title="Softmax",
-        kernel=_softmax,
+        kernel=_softmax_blocked,
         derivative_kernel=_softmax_slope,
         latex=r"\frac{e^{z_i}}{\sum_j e^{z_j}}",
         derivative_latex=r"\frac{\partial s_i}{\partial z_j} = s_i\,(\delta_{ij} - s_j)",
