@@ -237,8 +237,11 @@ def items_query(model) -> QuerySet:
 
 def items_of_path(path: Path, model, *, quiz: int | None = None) -> QuerySet:
     items = items_query(model).filter(path=path)
-    if model is Question and quiz is not None:
-        items = items.filter(quiz_id=quiz)
+    if model is Question:
+        # Positions count within a quiz: list quiz by quiz, in the quizzes' order.
+        items = items.order_by("quiz__position", "quiz_id", "position", "id")
+        if quiz is not None:
+            items = items.filter(quiz_id=quiz)
     return items
 
 

@@ -472,10 +472,9 @@ def rows_update(model, objs: list, names: list[str]) -> None:
 
 
 def query_params_limit() -> int:
-    """How many parameters one statement may carry (SQLite's real limit, not Django's 999)."""
-    if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    """How many parameters one statement may carry (on SQLite its real limit, which
+    ``learning.apps`` sets on connecting, not Django's 999)."""
+    connection.ensure_connection()
     return connection.features.max_query_params or 65_535
 
 

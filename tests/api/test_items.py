@@ -373,3 +373,17 @@ def test_who_may_write_items(api, learner, staff, make_user, who, visibility, st
     deleted = client.delete(f"/api/v1/flashcards/{card.pk}/")
     assert deleted.status_code == (204 if status == 201 else status)
     assert version_of(path) == (4 if status == 201 else 1)
+
+
+def test_questions_are_listed_quiz_by_quiz(learner_api, path):
+    second = learner_api.post(f"/api/v1/paths/{path.slug}/quizzes/", {"title": "Second quiz"})
+    added = learner_api.post(
+        f"/api/v1/paths/{path.slug}/questions/",
+        {"quiz": second.json()["id"], "kind": "numeric", "prompt": "relu(2)?",
+         "answer": {"value": 2, "compute": "relu(2)"}},
+    )  # fmt: skip
+    assert added.status_code == 201, added.content
+    rows = learner_api.get(f"/api/v1/paths/{path.slug}/questions/").json()["results"]
+    quizzes = [row["quiz"] for row in rows]
+    assert quizzes == sorted(quizzes, key=quizzes.index) and quizzes[-1] == second.json()["id"]
+    assert len(set(quizzes)) == 2
