@@ -30,5 +30,9 @@ def test_the_schema_generates_without_warnings(tmp_path):
 
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yml"))
     schema = (tmp_path / "s.yml").read_text()
-    for endpoint in ("/api/v1/paths/{slug}/", "/api/v1/paths/{slug}/clone/", "/api/v1/paths/import/"):
+    for endpoint in (
+        "/api/v1/paths/{slug}/",
+        "/api/v1/paths/{slug}/clone/",
+        "/api/v1/paths/import/",
+    ):
         assert f"  {endpoint}:" in schema, endpoint
