@@ -55,6 +55,22 @@ def two_prod(a, b):
     return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
 
 
+def split_constant(c: float, splitter: float = _SPLITTER) -> tuple[float, float]:
+    """Veltkamp's split of a Python float: ``c == hi + lo``, ``hi`` of 53 - log2(splitter-1)
+    bits."""
+    t = splitter * c
+    hi = t - (t - c)
+    return hi, c - hi
+
+
+def two_prod_split(a: float, a_split: tuple[float, float], b):
+    """:func:`two_prod` of a constant ``a``, split beforehand by :func:`split_constant`."""
+    a_hi, a_lo = a_split
+    p = a * b
+    bh, bl = _split(b)
+    return p, ((a_hi * bh - p) + a_hi * bl + a_lo * bh) + a_lo * bl
+
+
 def select(mask, a, b):
     """``np.where(mask, a, b)`` for float64 arrays, bit for bit, without branches.
 

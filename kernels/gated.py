@@ -73,18 +73,35 @@ _GELU_K = _stable.dd("0.044715")
 _GELU_CLIP = 30.0  # beyond it the gate is exactly 0 or 1 in double precision
 
 
+# the gate is C x + D x**3 with D = C 0.044715; split so that the big products are exact:
+# x = xh + xl with xh of 17 bits (xh**3 has 51 bits), C1 = C to 36 bits (C1 xh has 53)
+_GELU_D = _stable.dd("0.0713548162726002487763387522798627411608259505")  # C 0.044715
+_X_SPLITTER = 2.0**36 + 1.0
+_C1 = _stable.split_constant(_GELU_C[0], 2.0**17 + 1.0)[0]
+_C_REST = (_GELU_C[0] - _C1) + _GELU_C[1]
+_D_SPLIT = _stable.split_constant(_GELU_D[0])
+
+
 def _gelu_tanh_gate(x):
-    """``(xc, t, t_lo)`` with ``t + t_lo = 2 sqrt(2/pi) (xc + 0.044715 xc**3)``."""
+    """``(xc, t, t_lo)`` with ``t + t_lo = 2 sqrt(2/pi) (xc + 0.044715 xc**3)``.
+
+    ``C1 xh + D xh**3`` is formed exactly (one Dekker product, one two_sum); what the splits
+    leave out is 2**-16 of the gate or less, so plain float64 suffices for it.
+    """
     xc = np.clip(x, -_GELU_CLIP, _GELU_CLIP)
-    sq, sq_lo = _stable.two_prod(xc, xc)
-    cube, cube_lo = _stable.two_prod(sq, xc)
-    cube_lo = cube_lo + sq_lo * xc
-    k_cube, k_lo = _stable.two_prod(_GELU_K[0], cube)
-    k_lo = k_lo + (_GELU_K[0] * cube_lo + _GELU_K[1] * cube)
-    p, p_lo = _stable.two_sum(xc, k_cube)
-    p_lo = p_lo + k_lo
-    t, t_lo = _stable.two_prod(_GELU_C[0], p)
-    return xc, t, t_lo + (_GELU_C[0] * p_lo + _GELU_C[1] * p)
+    c = _X_SPLITTER * xc
+    xh = c - (c - xc)
+    xl = xc - xh
+    h2 = xh * xh
+    h3 = h2 * xh  # exact
+    l3 = xl * (3.0 * h2 + xl * (3.0 * xh + xl))  # x**3 = h3 + l3
+    cube, cube_lo = _stable.two_prod_split(_GELU_D[0], _D_SPLIT, h3)
+    t, t_lo = _stable.two_sum(cube, _C1 * xh)
+    t_lo += cube_lo + (_GELU_D[0] * l3 + _GELU_D[1] * h3) + (_C1 * xl + _C_REST * xc)
+    # renormalise (Dekker's fast two-sum: both parts have the sign of x and |t| > |t_lo|)
+    # so that t_lo can be applied as a first-order correction
+    hi = t + t_lo
+    return xc, hi, t_lo - (hi - t)
 
 
 def _gelu_tanh(x):
