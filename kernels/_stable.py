@@ -124,10 +124,13 @@ def x_sigmoid(x, t, t_lo=None):
     ``t_lo`` is the low part of a double-double argument; it is applied as the first-order
     correction ``sigmoid(t) * (1 + t_lo * sigmoid(-t))``.
     """
-    s, c = sigmoid_pair(t)
-    r = x * s
-    if t_lo is not None:
-        r *= 1.0 + t_lo * c
+    if t_lo is None:
+        r = x * sigmoid_pair(t)[0]
+    else:
+        with np.errstate(over="ignore"):
+            s = 1.0 / (1.0 + np.exp(-t))  # 0 where exp overflows: recomputed below
+        r = x * s
+        r *= 1.0 + t_lo * (1.0 - s)  # 1 - s only scales a ~1e-16 term: cancelling is harmless
     deep = t < _EXP_SUBNORMAL
     if deep.any():
         td = t[deep]
