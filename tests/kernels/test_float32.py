@@ -18,7 +18,7 @@ FLOAT32_ENTRIES = [name for name in kernels.canonical_names() if kernels.get(nam
 
 
 def test_normal_upper_tail_is_within_1e8_relative_on_its_whole_domain():
-    a = np.concatenate([np.linspace(0.0, 16.0, 16001), np.logspace(-8, 0, 200)])
+    a = np.concatenate([np.linspace(0.0, 16.0, 4001), np.logspace(-8, 0, 200)])
     got = _stable.normal_upper_tail(a, np.empty_like(a), np.empty_like(a))
     exact = np.array([float(mp.ncdf(-mp.mpf(v))) for v in a])
     assert np.max(np.abs(got / exact - 1.0)) < 1e-8
