@@ -124,10 +124,11 @@ def _chunked_float32(kernel: Kernel, array: np.ndarray, params: Mapping[str, flo
     """Run a ``float32_kernel`` slice by slice, reusing one set of scratch buffers."""
     flat = np.ravel(array)
     out = np.empty(flat.shape, np.float32)
-    scratch = np.empty((SCRATCH, min(CHUNK32, flat.size)))
+    buffers = list(np.empty((SCRATCH, min(CHUNK32, flat.size))))
     for start in range(0, flat.size, CHUNK32):
         piece = flat[start : start + CHUNK32]
-        buffers = [row[: piece.size] for row in scratch]
+        if piece.size < buffers[0].size:  # the last, shorter slice
+            buffers = [row[: piece.size] for row in buffers]
         kernel(piece, out[start : start + CHUNK32], buffers, **params)
     return out.reshape(array.shape)
 
