@@ -82,9 +82,17 @@ def run(sizes, dtypes, names, repeats):
     return rows
 
 
+def _spread(ratios) -> str:
+    if not ratios:
+        return "not measured"
+    return f"median **{statistics.median(ratios):.2f}**, worst **{max(ratios):.2f}**"
+
+
 def markdown(rows, command: str) -> str:
     ratios = [r[3] / r[4] for r in rows]
-    f32_large = [r[3] / r[4] for r in rows if r[1] == "float32" and r[2] == max(x[2] for x in rows)]
+    largest = max(x[2] for x in rows)
+    f32_large = [r[3] / r[4] for r in rows if r[1] == "float32" and r[2] == largest]
+    f64_large = [r[3] / r[4] for r in rows if r[1] == "float64" and r[2] == largest]
     worst = max(rows, key=lambda r: r[3] / r[4])
     lines = [
         "## kernels",
@@ -95,9 +103,9 @@ def markdown(rows, command: str) -> str:
         f"torch {__import__('torch').__version__} (1 thread).",
         "",
         f"Median ratio ours/PyTorch over all cells: **{statistics.median(ratios):.2f}**; "
-        f"float32 at the largest size: median **{statistics.median(f32_large):.2f}**, "
-        f"worst **{max(f32_large):.2f}**; worst cell overall: {worst[0]} {worst[1]} "
-        f"n={worst[2]:,} at {worst[3] / worst[4]:.2f}.",
+        f"float32 at the largest size: {_spread(f32_large)}; "
+        f"float64 at the largest size: {_spread(f64_large)}; "
+        f"worst cell overall: {worst[0]} {worst[1]} n={worst[2]:,} at {worst[3] / worst[4]:.2f}.",
         "",
         "| function | dtype | n | ours ms | PyTorch ms | ours/PyTorch | copy ms | ours/copy |",
         "|---|---|---:|---:|---:|---:|---:|---:|",
@@ -134,7 +142,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="1000000,10000000")
     parser.add_argument("--dtypes", default="float32,float64")
     parser.add_argument("--functions", default=",".join(kernels.canonical_names()))
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     sizes = [int(float(s)) for s in args.sizes.split(",")]
