@@ -60,7 +60,7 @@ class Activation:
         resolved = self.resolve(params)
         with np.errstate(under="ignore"):
             if self.elementwise:
-                result = _chunked_float32(self.float32_kernel, array, resolved)
+                result = _chunked_float32(self.float32_kernel, self.kernel, array, resolved)
             else:
                 result = self.float32_kernel(array, **resolved)
         return result[()] if result.ndim == 0 else result
@@ -120,8 +120,14 @@ def _chunked(kernel: Kernel, array: np.ndarray, dtype, params: Mapping[str, floa
     return out.reshape(array.shape)
 
 
-def _chunked_float32(kernel: Kernel, array: np.ndarray, params: Mapping[str, float]) -> np.ndarray:
-    """Run a ``float32_kernel`` slice by slice, reusing one set of scratch buffers."""
+def _chunked_float32(
+    kernel: Kernel, fallback: Kernel, array: np.ndarray, params: Mapping[str, float]
+) -> np.ndarray:
+    """Run a ``float32_kernel`` slice by slice, reusing one set of scratch buffers.
+
+    Its shortcuts assume finite input; a slice holding an infinity trips an invalid
+    operation (``inf - inf``, ``inf / inf``) and is redone by the float64 ``fallback``.
+    """
     flat = np.ravel(array)
     out = np.empty(flat.shape, np.float32)
     buffers = list(np.empty((SCRATCH, min(CHUNK32, flat.size))))
@@ -129,7 +135,11 @@ def _chunked_float32(kernel: Kernel, array: np.ndarray, params: Mapping[str, flo
         piece = flat[start : start + CHUNK32]
         if piece.size < buffers[0].size:  # the last, shorter slice
             buffers = [row[: piece.size] for row in buffers]
-        kernel(piece, out[start : start + CHUNK32], buffers, **params)
+        try:
+            with np.errstate(invalid="raise"):
+                kernel(piece, out[start : start + CHUNK32], buffers, **params)
+        except FloatingPointError:
+            out[start : start + CHUNK32] = fallback(piece.astype(np.float64), **params)
     return out.reshape(array.shape)
 
 
