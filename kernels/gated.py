@@ -3,20 +3,17 @@
 They dip below zero for negative inputs and are not monotonic. Their negative tails shrink
 like ``exp(-z**2/2)`` or ``exp(z)``, so the gate's argument is carried in double-double where
 its rounding would be amplified, and results that land in the subnormals are formed at a
-scaled exponent (see :mod:`kernels._stable`).
+scaled exponent (see :mod:`kernels._stable`). Float32 results need none of that: their
+``float32_kernel`` evaluates the plain formula in float64, in place (see :mod:`kernels.catalog`).
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
 from kernels import _stable
 from kernels.catalog import Activation, register
 from kernels.traits import traits
-
-_INV_SQRT2 = 1.0 / math.sqrt(2.0)
 
 
 def _gelu(x):
