@@ -22,7 +22,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.errors import Forbidden
+from config.errors import Forbidden, InvalidInput
 from learning.api import serializers as io
 from learning.models import Flashcard, Question, Quiz, Resource, Section
 from learning.selectors.paths import path_can_edit, path_get_for_read, path_get_for_write
@@ -48,7 +48,9 @@ class _ItemListView(APIView):
                 "for the preview, or clone the path."
             )
         quiz = request.query_params.get("quiz")
-        items = items_of_path(path, self.model, quiz=int(quiz) if quiz and quiz.isdigit() else None)
+        if quiz is not None and not (quiz.isascii() and quiz.isdigit()):
+            raise InvalidInput("quiz: give a quiz id.", fields={"quiz": ["A quiz id is a number."]})
+        items = items_of_path(path, self.model, quiz=int(quiz) if quiz else None)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(items, request, view=self)
         return paginator.get_paginated_response(item_rows(page, with_key=True))
