@@ -83,12 +83,14 @@ def select(mask, a, b):
     return (bi ^ ((ai ^ bi) & bits)).view(np.float64)
 
 
-def sigmoid_pair(t):
-    """``(sigmoid(t), sigmoid(-t))`` without overflow or cancellation."""
+def sigmoid_pair(t, both=True):
+    """``(sigmoid(t), sigmoid(-t))`` without overflow or cancellation (``both=False``: only
+    ``sigmoid(t)``, the same bits)."""
     e = np.exp(-np.abs(t))
     r = 1.0 / (1.0 + e)
     # numerators 1 and e, swapped for negative t: max(e, [t >= 0]) is 1 or e exactly
-    return np.maximum(e, t >= 0) * r, np.maximum(e, t < 0) * r
+    s = np.maximum(e, t >= 0) * r
+    return (s, np.maximum(e, t < 0) * r) if both else s
 
 
 def sigmoid(t):
@@ -125,10 +127,9 @@ def x_sigmoid(x, t, t_lo=None):
     correction ``sigmoid(t) * (1 + t_lo * sigmoid(-t))``.
     """
     if t_lo is None:
-        r = x * sigmoid_pair(t)[0]
+        r = x * sigmoid_pair(t, both=False)
     else:
-        with np.errstate(over="ignore"):
-            s = 1.0 / (1.0 + np.exp(-t))  # 0 where exp overflows: recomputed below
+        s = sigmoid_pair(t, both=False)
         r = x * s
         r *= 1.0 + t_lo * (1.0 - s)  # 1 - s only scales a ~1e-16 term: cancelling is harmless
     deep = t < _EXP_SUBNORMAL
