@@ -62,8 +62,9 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: install ## measure; figures go to benchmarks/RESULTS.md
+bench: install ## measure; figures go to benchmarks/RESULTS.md (kernels need torch==2.13.0, CPU)
 	$(PY) benchmarks/kernels.py
+	$(PY) benchmarks/clone.py
 
 clean:
 	rm -rf var $(VENV)

@@ -24,7 +24,6 @@ import argparse
 import datetime
 import json
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -32,8 +31,9 @@ import sys
 import time
 from pathlib import Path as FilePath
 
+from results_file import write_section
+
 ROOT = FilePath(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 SCRATCH = ROOT / "var" / "bench-clone"
 BENCH_DB = "studytree_bench"
 
@@ -195,17 +195,6 @@ def markdown(rows: list[dict], command: str, runs: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_section(section: str) -> None:
-    """Replace (or append) the "## clone" section, re-reading the file just before."""
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(r"^## clone\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text.rstrip("\n") + "\n")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engines", default="sqlite,postgres")
@@ -223,7 +212,7 @@ def main() -> int:
     section = markdown(rows, command, args.runs)
     print(section)
     if not args.no_write:
-        write_section(section)
+        write_section("clone", section)
     return 0
 
 

@@ -19,7 +19,6 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUME
 import argparse  # noqa: E402
 import datetime  # noqa: E402
 import platform  # noqa: E402
-import re  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -28,10 +27,11 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from results_file import write_section  # noqa: E402
+
 import kernels  # noqa: E402
 from kernels.torch_peers import torch_peers  # noqa: E402
 
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 SOFTMAX_ROW = 1000
 
 
@@ -118,25 +118,6 @@ def markdown(rows, command: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-NOTES_MARKER = "<!-- kernels notes: kept across runs -->"
-
-
-def write_section(section: str) -> None:
-    """Replace the generated part of "## kernels"; text after NOTES_MARKER is kept."""
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(r"^## kernels\n.*?(?=^## |\Z)", re.S | re.M)
-    found = pattern.search(text)
-    notes = ""
-    if found and NOTES_MARKER in found.group(0):
-        notes = found.group(0)[found.group(0).index(NOTES_MARKER) :].rstrip("\n") + "\n"
-    body = section + ("\n" + notes if notes else "") + "\n"
-    if found:
-        text = text[: found.start()] + body + text[found.end() :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + body
-    RESULTS.write_text(text.rstrip("\n") + "\n")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000000,10000000")
@@ -152,7 +133,7 @@ def main() -> int:
     print()
     print(section)
     if not args.no_write:
-        write_section(section)
+        write_section("kernels", section)
     return 0
 
 
