@@ -14,7 +14,9 @@ the server's URL). Per size and engine, the median of ``--runs`` runs of:
   become conflicts);
 - **re-sync**: the same sync again, which has nothing left to apply.
 
-Queries are counted on one extra, untimed run. The table goes into the "## clone" section
+The peer, measured side by side in the same process: **naive clone**, the textbook ORM
+copy (``pk = None; save()`` for the path and each item, choices included), median of
+``min(runs, 3)`` runs. Queries are counted on one extra, untimed run. The table goes into the "## clone" section
 of benchmarks/RESULTS.md (other sections are kept).
 """
 
@@ -86,11 +88,17 @@ def measure(sizes: list[int], runs: int) -> list[dict]:
             again = path_sync(path=clone, user=user)
             resync_s.append(time.perf_counter() - start)
             assert not any(again["applied"].values()), "a second sync applied something"
+        naive_s = []
+        for _ in range(min(runs, 3)):
+            start = time.perf_counter()
+            naive_clone(source, user)
+            naive_s.append(time.perf_counter() - start)
         rows.append(
             {
                 "engine": connection.vendor,
                 "items": size,
                 "clone_ms": statistics.median(clone_s) * 1000,
+                "naive_ms": statistics.median(naive_s) * 1000,
                 "clone_queries": clone_queries,
                 "sync_ms": statistics.median(sync_s) * 1000,
                 "sync_queries": sync_queries,
@@ -103,6 +111,51 @@ def measure(sizes: list[int], runs: int) -> list[dict]:
         )
         print(json.dumps(rows[-1]), file=sys.stderr)
     return rows
+
+
+def naive_clone(source, user):
+    """The peer: copy row by row with the ORM, as a first implementation would."""
+    from django.db import transaction
+
+    from learning.models import Choice, Path
+
+    with transaction.atomic():
+        sections = {s.pk: s for s in source.sections.order_by("parent_id", "position")}
+        flashcards = list(source.flashcards.all())
+        quizzes = {q.pk: q for q in source.quizzes.all()}
+        questions = list(source.questions.prefetch_related("choices"))
+        resources = list(source.resources.all())
+        clone = Path.objects.get(pk=source.pk)
+        clone.pk, clone.slug, clone.owner, clone.cloned_from = (
+            None,
+            f"naive-{time.time_ns()}",
+            user,
+            source,
+        )
+        clone.save()
+        new_sections = {}
+        for old_pk, section in sorted(sections.items(), key=lambda kv: kv[1].parent_id or 0):
+            parent = new_sections.get(section.parent_id)
+            section.pk, section.path, section.parent = None, clone, parent
+            section.save()
+            new_sections[old_pk] = section
+        for item in [*flashcards, *resources]:
+            item.pk, item.path = None, clone
+            item.save()
+        new_quizzes = {}
+        for old_pk, quiz in quizzes.items():
+            quiz.pk, quiz.path = None, clone
+            quiz.save()
+            new_quizzes[old_pk] = quiz
+        for question in questions:
+            choices = list(question.choices.all())
+            question.pending_choices = choices
+            question.pk, question.path, question.quiz = None, clone, new_quizzes[question.quiz_id]
+            question.save()
+            for choice in choices:
+                choice.pk, choice.question = None, question
+                Choice.save(choice)
+    return clone
 
 
 def upstream_changes(source, clone, run: int) -> None:
@@ -181,13 +234,14 @@ def markdown(rows: list[dict], command: str, runs: int) -> str:
         "Sync: upstream changed every 5th flashcard and resource, added and removed 1% of",
         "the flashcards; the learner had edited 1% (conflicts). Re-sync: the same sync again.",
         "",
-        "| engine | items | clone ms | clone queries | sync ms | sync queries "
-        "| changed / added / removed / conflicts | re-sync ms |",
-        "|---|---:|---:|---:|---:|---:|---|---:|",
+        "| engine | items | clone ms | naive clone ms (peer) | clone / naive | clone queries "
+        "| sync ms | sync queries | changed / added / removed / conflicts | re-sync ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|",
     ]
     for r in rows:
         lines.append(
-            f"| {r['engine']} | {r['items']:,} | {r['clone_ms']:.0f} | {r['clone_queries']} "
+            f"| {r['engine']} | {r['items']:,} | {r['clone_ms']:.0f} | {r['naive_ms']:.0f} "
+            f"| {r['clone_ms'] / r['naive_ms']:.2f} | {r['clone_queries']} "
             f"| {r['sync_ms']:.0f} | {r['sync_queries']} "
             f"| {r['changed']} / {r['added']} / {r['removed']} / {r['conflicts']} "
             f"| {r['resync_ms']:.0f} |"
