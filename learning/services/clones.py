@@ -14,7 +14,6 @@ import uuid
 from collections.abc import Iterable
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Subquery
 from django.db.models.fields.files import FieldFile
 
 from config.errors import Forbidden, InvalidInput, NotFound
@@ -23,7 +22,6 @@ from learning.models import (
     DeletedItem,
     Path,
     PathItem,
-    Podcast,
     Question,
     Quiz,
     Section,
@@ -43,7 +41,8 @@ from learning.selectors.clones import (
     path_updates,
 )
 from learning.selectors.paths import path_can_edit, paths_visible_to
-from learning.services.bundles import items_materialize, path_export, unique_slug
+from learning.services.bundles import unique_slug
+from learning.services.clone_rows import items_copy
 from learning.services.paths import path_content_changed
 
 __all__ = [
@@ -64,7 +63,8 @@ class ClonePath:
 
     Items keep their ``origin_uid`` and record upstream's hash (``synced_hash``); the copy
     records ``cloned_from`` and ``source_version``. Figures and audio are shared, not copied.
-    Constant queries whatever the path's size.
+    Constant queries whatever the path's size: the items are copied inside the database
+    (``learning.services.clone_rows``).
     """
 
     def __init__(self, path: Path, user):
@@ -83,13 +83,8 @@ class ClonePath:
         self.check(skip_permission_checks)
         with transaction.atomic():
             source = Path.objects.get(pk=self.path.pk)
-            bundle = path_export(source)
             clone = self._create(source)
-            items_materialize(clone, bundle, track_upstream=True)
-            if bundle["podcast"]:
-                Podcast.objects.filter(path=clone).update(
-                    audio=Subquery(Podcast.objects.filter(path=source).values("audio")[:1])
-                )
+            items_copy(source=source, clone=clone)
         return clone
 
     def slug_base(self, source: Path) -> str:

@@ -8,8 +8,19 @@ from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
-from learning.models import Flashcard, Path, Podcast, Question, Quiz, Section
+from learning.models import (
+    Choice,
+    Flashcard,
+    Path,
+    Podcast,
+    Question,
+    Quiz,
+    Section,
+    content_hash,
+)
+from learning.selectors.clones import KINDS
 from learning.services.bundles import path_export, path_import
+from learning.services.clone_rows import items_copy
 from learning.services.clones import path_clone
 from learning.services.paths import path_content_changed
 from tests.api.test_sync import item, new_question, sync
@@ -143,17 +154,59 @@ def queries_to_clone(user, items: int) -> int:
 def test_clone_takes_the_same_queries_for_10_and_1000_items(learner):
     small, large = queries_to_clone(learner, 10), queries_to_clone(learner, 1000)
     assert small == large
-    assert large <= 25
+    assert large <= 16  # the path, its slug, eight copies, savepoints
 
 
 def test_cloning_is_atomic(learner, source, monkeypatch):
-    def broken(*args, **kwargs):
+    def broken(**kwargs):
+        items_copy(**kwargs)  # every row copied, then the failure
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("learning.services.clones.items_materialize", broken)
+    monkeypatch.setattr("learning.services.clones.items_copy", broken)
     with pytest.raises(RuntimeError):
         path_clone(path=source, user=learner)
     assert Path.objects.count() == 1
+    assert Flashcard.objects.count() == 2 and Choice.objects.count() == 4
+
+
+def test_copied_hashes_are_the_hashes_of_the_copied_content(learner, source):
+    """Rows are copied in the database, hashes with them: recomputed, they match."""
+    clone = path_clone(path=source, user=learner)
+    upstream = {}
+    for kind in KINDS:
+        upstream |= dict(
+            kind.model.objects.filter(path=source).values_list("origin_uid", "content_hash")
+        )
+    copied = 0
+    for kind in KINDS:
+        for copy in kind.model.objects.filter(path=clone):
+            assert copy.content_hash == content_hash(copy.content()), copy
+            assert copy.synced_hash == copy.content_hash == upstream[copy.origin_uid]
+            copied += 1
+    assert copied == len(upstream) == 12
+
+
+def test_clone_keeps_the_order_and_numbers_it_from_zero(learner, source):
+    """Gaps, ties and an order unlike the ids' in the source: the clone numbers its items
+    0, 1, … in the source's (position, id) order, choices within their question."""
+    cards = list(Flashcard.objects.filter(path=source))
+    for card, position in zip(cards, [7, 3]):
+        Flashcard.objects.filter(pk=card.pk).update(position=position)
+    Section.objects.filter(path=source, parent__isnull=True).update(position=5)  # a tie
+    choices = Choice.objects.filter(question=item(Question, source, "q1")).order_by("id")
+    for choice, position in zip(choices, [1, 0]):  # the reverse of the ids' order
+        Choice.objects.filter(pk=choice.pk).update(position=position)
+    clone = path_clone(path=source, user=learner)
+
+    def order(queryset, field):
+        return list(queryset.order_by("position", "id").values_list(field, "position"))
+
+    fronts = [front for front, _ in order(Flashcard.objects.filter(path=source), "front")]
+    assert order(Flashcard.objects.filter(path=clone), "front") == [(fronts[0], 0), (fronts[1], 1)]
+    titles = order(Section.objects.filter(path=clone, parent__isnull=True), "title")
+    assert titles == [("Intro", 0), ("Second", 1)]
+    choices = order(Choice.objects.filter(question=item(Question, clone, "q1")), "text")
+    assert choices == [("(-1, 1)", 0), ("(0, 1)", 1)]
 
 
 def test_management_command_clones_with_the_same_service(learner, source, capsys):

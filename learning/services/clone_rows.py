@@ -1,0 +1,114 @@
+"""Copy a path's items into its clone inside the database, one ``INSERT … SELECT`` per step.
+
+Cloning 10,000 items through model instances and ``bulk_create`` spends most of its time in
+Python building the objects and compiling the inserts; here no row leaves the database.
+Each step is ``INSERT INTO item (…) SELECT … FROM item s … WHERE s.path_id = %s``, holders
+before what they hold: top-level sections, their children, flashcards, quizzes, questions,
+choices, the podcast, resources. Portable SQL (SQLite ≥ 3.25 for the window function,
+PostgreSQL), names from the models' ``_meta``, every value a parameter.
+
+Every column is copied as is, except:
+
+- the primary key (new) and ``path`` (the clone);
+- the foreign key to a holder (a section's parent, a question's quiz, a choice's question):
+  the holder's copy in the clone, found by the source holder's ``origin_uid``;
+- ``position``: numbered 0, 1, … within its group in the source's (position, id) order, as
+  an import numbers it;
+- ``synced_hash``: the source's ``content_hash``. The content is copied unchanged, so the
+  ``content_hash`` is too, and the clone starts in sync with its upstream.
+"""
+
+from django.db import connection, models
+
+from learning.models import (
+    Choice,
+    Flashcard,
+    Path,
+    Podcast,
+    Question,
+    Quiz,
+    Resource,
+    Section,
+)
+
+__all__ = ["items_copy"]
+
+
+def items_copy(*, source: Path, clone: Path) -> None:
+    """Copy every item of ``source`` into ``clone`` (eight statements, whatever the size).
+
+    Sections nest one level, as in a bundle: a section under a subsection is not copied.
+    """
+    steps = [
+        rows_copy(Section, where="s.{parent} IS NULL"),
+        rows_copy(Section, holder="parent", where="h.{parent} IS NULL"),
+        rows_copy(Flashcard),
+        rows_copy(Quiz),
+        rows_copy(Question, holder="quiz"),
+        rows_copy(Choice, holder="question"),
+        rows_copy(Podcast),
+        rows_copy(Resource),
+    ]
+    with connection.cursor() as cursor:
+        for sql, params in steps:
+            cursor.execute(sql, [source.pk if p == "source" else clone.pk for p in params])
+
+
+def rows_copy(
+    model: type[models.Model], *, holder: str | None = None, where: str = ""
+) -> tuple[str, list[str]]:
+    """The ``INSERT … SELECT`` copying ``model``'s rows of the source path into the clone,
+    and its parameters by name (``"source"`` or ``"clone"``, the paths' ids in order).
+
+    Aliases: ``s`` the source row; with a ``holder`` foreign key, ``h`` the row it points
+    to and ``n`` that row's copy in the clone. ``where`` may name columns as
+    ``{field_name}`` (of ``model``).
+    """
+    quote = connection.ops.quote_name
+    meta = model._meta
+    column = {field.name: quote(field.column) for field in meta.concrete_fields}
+    pk = column[meta.pk.name]
+    params: list[str] = []
+    joins = ""
+    group = ""
+    if holder:
+        target = meta.get_field(holder).related_model._meta
+        origin = quote(target.get_field("origin_uid").column)
+        path_id = quote(target.get_field("path").column)
+        joins = (
+            f" JOIN {quote(target.db_table)} h ON h.{quote(target.pk.column)} = s.{column[holder]}"
+            f" JOIN {quote(target.db_table)} n ON n.{path_id} = %s AND n.{origin} = h.{origin}"
+        )
+        group = f"PARTITION BY s.{column[holder]} "
+    names, values = [], []
+    for field in meta.concrete_fields:
+        if field.primary_key:
+            continue
+        names.append(quote(field.column))
+        if field.name == "path":
+            values.append("%s")
+            params.append("clone")
+        elif field.name == holder:
+            values.append(f"n.{quote(field.target_field.column)}")
+        elif field.name == "position":
+            values.append(f"ROW_NUMBER() OVER ({group}ORDER BY s.{column['position']}, s.{pk}) - 1")
+        elif field.name == "synced_hash":
+            values.append(f"s.{column['content_hash']}")
+        else:
+            values.append(f"s.{quote(field.column)}")
+    if holder:
+        params.append("clone")
+    # A choice has no path of its own: its question's says where it belongs.
+    owner = f"s.{column['path']}" if "path" in column else f"h.{path_id}"
+    params.append("source")
+    conditions = [f"{owner} = %s"]
+    if where:
+        conditions.append(where.format(**column))
+    order = f"s.{column[holder]}, " if holder else ""
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(names)}) "
+        f"SELECT {', '.join(values)} FROM {quote(meta.db_table)} s{joins} "
+        f"WHERE {' AND '.join(conditions)} "
+        f"ORDER BY {order}s.{column['position']}, s.{pk}"
+    )
+    return sql, params
