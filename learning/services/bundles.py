@@ -1,7 +1,8 @@
 """Import and export of whole paths as versioned JSON bundles, and bulk materialization.
 
 ``path_export`` reads a path in a constant number of queries; ``items_materialize`` writes a
-bundle's items in a constant number of bulk inserts. Cloning is the two together.
+bundle's items in a constant number of bulk inserts. (Cloning copies rows inside the
+database instead: ``learning.services.clone_rows``.)
 """
 
 import json

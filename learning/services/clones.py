@@ -58,6 +58,19 @@ __all__ = [
 SLUG_ATTEMPTS = 5
 
 
+def source_share_lock(path: Path) -> None:
+    """Hold edits of ``path`` off until this transaction ends, so the copy is one version.
+
+    Every content change ends by bumping the path's version, an UPDATE of its row, which
+    ``FOR SHARE`` makes wait; other clones share the lock and run side by side. SQLite
+    runs one writer at a time, so it needs nothing.
+    """
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Path._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR SHARE", [path.pk])
+
+
 class ClonePath:
     """A private, complete, editable copy of ``path`` owned by ``user``.
 
@@ -82,6 +95,7 @@ class ClonePath:
     def execute(self, skip_permission_checks: bool = False) -> Path:
         self.check(skip_permission_checks)
         with transaction.atomic():
+            source_share_lock(self.path)
             source = Path.objects.get(pk=self.path.pk)
             clone = self._create(source)
             items_copy(source=source, clone=clone)

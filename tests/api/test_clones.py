@@ -154,7 +154,40 @@ def queries_to_clone(user, items: int) -> int:
 def test_clone_takes_the_same_queries_for_10_and_1000_items(learner):
     small, large = queries_to_clone(learner, 10), queries_to_clone(learner, 1000)
     assert small == large
-    assert large <= 16  # the path, its slug, eight copies, savepoints
+    # the path, its slug, eight copies, savepoints; on PostgreSQL the source's share lock
+    assert large <= 16 + (connection.vendor == "postgresql")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_clone_holds_edits_of_its_source_off_but_not_other_clones(source):
+    """While a clone copies, the source's version cannot move (so the copy is one version),
+    yet a second clone may read it side by side."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writer at a time; the lock is PostgreSQL's")
+    import psycopg
+    from django.db import transaction
+
+    from learning.services.clones import source_share_lock
+
+    settings = connection.settings_dict
+    other = psycopg.connect(
+        dbname=settings["NAME"], user=settings["USER"] or None,
+        host=settings["HOST"] or None, port=settings["PORT"] or None, autocommit=True,
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            source_share_lock(source)
+            other.execute("SET lock_timeout = '200ms'")
+            other.execute("BEGIN")
+            other.execute("SELECT 1 FROM learning_path WHERE id = %s FOR SHARE", [source.pk])
+            other.execute("ROLLBACK")
+            with pytest.raises(psycopg.errors.LockNotAvailable):
+                other.execute(
+                    "UPDATE learning_path SET version = version + 1 WHERE id = %s", [source.pk]
+                )
+        other.execute("UPDATE learning_path SET version = version + 1 WHERE id = %s", [source.pk])
+    finally:
+        other.close()
 
 
 def test_cloning_is_atomic(learner, source, monkeypatch):
