@@ -99,8 +99,9 @@ class PathUpdatesView(APIView):
     (both contents, so both sides can be shown). ``changed`` are items you did not edit
     (they follow upstream), ``removed`` items you did not edit (they go). An upstream item
     you deleted is listed nowhere while upstream leaves it as it was; once upstream changes
-    it, it is a conflict (``deleted by you, changed upstream``, ``yours: null``). A path
-    that is not a clone is a 400; a clone whose upstream is gone or no longer shared is a 409.
+    it, it is a conflict (``deleted by you, changed upstream``, ``yours: null``); a new item
+    in a section or quiz you deleted goes with it, listed nowhere. A path that is not a
+    clone is a 400; a clone whose upstream is gone or no longer shared is a 409.
     """
 
     permission_classes = [IsAuthenticated]
@@ -121,7 +122,9 @@ class PathSyncView(APIView):
     until you ``take`` upstream's side or ``decline`` it. Items you deleted stay deleted: one
     upstream changed since is a conflict that ``take`` restores in its place (with the section
     or quiz that held it, if you deleted that too) and ``decline`` leaves deleted until
-    upstream changes it again. An unknown origin_uid is a 400.
+    upstream changes it again. A new item never lands outside its section or quiz: in one
+    you deleted it comes only when you take that back, in one you decline it is declined
+    too. An unknown origin_uid is a 400.
     """
 
     permission_classes = [IsAuthenticated]

@@ -21,6 +21,10 @@ own item (no base)     not upstream             never touched
 deleted (tombstone)    same                     stays deleted, listed nowhere
 deleted (tombstone)    changed                  **conflict**: ``yours`` is null
 deleted (tombstone)    removed                  the tombstone goes, silently
+not in your path       new, in a section or     goes with its holder: **added** only if
+                       quiz you deleted or      the holder comes back (``take``), else
+                       declined                 listed nowhere (``declined`` if you
+                                                declined the holder)
 =====================  =======================  =========================================
 
 A conflict stays listed until the owner takes upstream's side (``take``) or declines it
@@ -29,6 +33,10 @@ an item you deleted, ``take`` restores it from upstream in its place (with the s
 quiz that held it, if you deleted that too) and drops the tombstone; ``decline`` moves the
 tombstone's base to upstream's hash, so it stays deleted until upstream changes it again.
 A section or quiz removed upstream that still holds items you keep is kept, as a conflict.
+An item never lands outside its section or quiz: a new upstream subsection or question
+whose holder stays out of your path (deleted and not taken back, or declined) stays out
+with it, and an item you deleted that you take while declining its deleted holder stays a
+conflict.
 The order of items is not content: upstream reordering does not travel, new items do.
 """
 
@@ -201,6 +209,7 @@ def merge_plan(
         key for key in clone.deleted if key not in upstream.items or key in clone.items
     ]
     _restore_holders(plan, decline)
+    _arrive_with_holders(plan)
 
     candidates = []
     for key, mine in clone.items.items():
@@ -246,6 +255,26 @@ def _restore_holders(plan: MergePlan, decline) -> None:
             plan.added.append(holder)
             present.add(holder)
             holder = plan.upstream.group_of[holder][1]
+
+
+def _arrive_with_holders(plan: MergePlan) -> None:
+    """Keep out an addition whose section or quiz stays out of the path (you deleted it,
+    or declined it): declined with a declined holder, else listed nowhere; one you deleted
+    and took back stays the conflict it was."""
+    arriving, declined = set(plan.added), set(plan.declined)
+    for key in [key for key in plan.upstream.items if key in arriving]:  # holders first
+        holder = plan.upstream.group_of[key][1]
+        if holder is None or holder in plan.clone.items or holder in arriving:
+            continue
+        arriving.remove(key)
+        tombstone = plan.clone.deleted.get(key)
+        if tombstone is not None:
+            if plan.upstream.items[key].content_hash != tombstone.synced_hash:
+                plan.conflicts[key] = DELETED_HERE
+        elif holder in declined:
+            plan.declined.append(key)
+            declined.add(key)
+    plan.added = [key for key in plan.added if key in arriving]
 
 
 def _remove_unless_holding(plan: MergePlan, candidates: list[Key]) -> None:

@@ -220,7 +220,8 @@ class PlanWriter:
             key: item for key, item in self.clone.items.items() if key not in removed
         }
         self.following = set(plan.changed) | set(plan.added)
-        self.added = [key for key in plan.added if self._placeable(key)]
+        #: The merge lands every addition with its holder (present, or added too).
+        self.added = list(plan.added)
         self.dirty: dict[Key, PathItem] = {}
 
     def write(self) -> dict:
@@ -247,11 +248,6 @@ class PlanWriter:
         }
 
     # -- where things go ------------------------------------------------------------------
-
-    def _placeable(self, key: Key) -> bool:
-        """A new question needs its quiz; one whose quiz you declined waits."""
-        holder = self.upstream.group_of[key][1]
-        return key[0] != "question" or holder in self.items or holder in self.plan.added
 
     def future_group(self, key: Key) -> Group:
         """The group an item sits in once written: upstream's, if its holder is there."""

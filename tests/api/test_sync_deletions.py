@@ -179,3 +179,93 @@ def test_an_item_removed_upstream_too_leaves_nothing_behind(learner_api, clone, 
     assert result["applied"] == {"added": [], "changed": [], "removed": []}
     assert result["conflicts"] == []
     assert tombstones(clone) == {uid("s1"): "section"}  # s1 is still upstream, unchanged
+
+
+# --- new upstream items under what you deleted or declined ----------------------------------
+
+
+def test_a_new_question_in_a_quiz_you_deleted_stays_deleted_with_it(learner_api, clone, source):
+    delete(learner_api, f"/api/v1/quizzes/{item(Quiz, clone, 'q').pk}/")
+    new_question(
+        path=source, quiz=item(Quiz, source, "q"), origin_uid=uid("q5"), kind="numeric",
+        prompt="relu(2)?", answer={"value": 2}, position=5,
+    )  # fmt: skip
+    path_content_changed(source)
+    assert listing(learner_api, clone) == NOTHING
+    result = sync(learner_api, clone)
+    assert result["applied"] == {"added": [], "changed": [], "removed": []}
+    assert result["conflicts"] == result["declined"] == []
+    assert not Question.objects.filter(path=clone).exists()
+
+    edit(Quiz, source, "q", title="Check yourself")  # the quiz itself changes: a conflict
+    answer = listing(learner_api, clone)
+    assert listed(answer, "conflicts") == [uid("q")] and answer["added"] == []
+    result = sync(learner_api, clone, take=[uid("q")])
+    assert sorted(listed(result["applied"], "added")) == sorted([uid("q"), uid("q5")])
+    quiz = item(Quiz, clone, "q")
+    assert [q.prompt for q in quiz.questions.all()] == ["relu(2)?"]
+    assert tombstones(clone) == {uid(n): "question" for n in ("q1", "q2", "q3", "q4")}
+    assert listing(learner_api, clone) == NOTHING
+
+
+def test_a_new_subsection_of_a_section_you_deleted_stays_deleted_with_it(
+    learner_api, clone, source
+):
+    delete(learner_api, f"/api/v1/sections/{item(Section, clone, 's1').pk}/")
+    Section.objects.create(
+        path=source, parent=item(Section, source, "s1"), origin_uid=uid("s1b"), title="Sub"
+    )
+    path_content_changed(source)
+    assert listing(learner_api, clone) == NOTHING
+    result = sync(learner_api, clone)
+    assert result["applied"] == {"added": [], "changed": [], "removed": []}
+    assert result["conflicts"] == result["declined"] == []
+    assert list(Section.objects.filter(path=clone).values_list("title", flat=True)) == ["Second"]
+
+    edit(Section, source, "s1", body="Rewritten.")
+    answer = listing(learner_api, clone)
+    assert listed(answer, "conflicts") == [uid("s1")] and answer["added"] == []
+    result = sync(learner_api, clone, take=[uid("s1")])
+    assert sorted(listed(result["applied"], "added")) == sorted([uid("s1"), uid("s1b")])
+    assert item(Section, clone, "s1b").parent == item(Section, clone, "s1")
+    assert tombstones(clone) == {uid("s1a"): "section"}
+    assert listing(learner_api, clone) == NOTHING
+
+
+def test_new_items_in_a_new_quiz_or_section_you_decline_are_declined_with_it(
+    learner_api, clone, source
+):
+    quiz = Quiz.objects.create(path=source, origin_uid=uid("qq"), title="More", position=9)
+    new_question(path=source, quiz=quiz, origin_uid=uid("qq1"), kind="numeric", prompt="2?",
+                 answer={"value": 2})  # fmt: skip
+    parent = Section.objects.create(path=source, origin_uid=uid("s3"), title="Third", position=9)
+    Section.objects.create(path=source, parent=parent, origin_uid=uid("s3a"), title="Sub")
+    path_content_changed(source)
+    everything = sorted(uid(n) for n in ("qq", "qq1", "s3", "s3a"))
+    assert sorted(listed(updates(learner_api, clone), "added")) == everything
+
+    result = sync(learner_api, clone, decline=[uid("qq"), uid("s3")])
+    assert sorted(listed(result, "declined")) == everything
+    assert result["applied"] == {"added": [], "changed": [], "removed": []}
+    assert result["conflicts"] == []
+    assert not Question.objects.filter(path=clone, origin_uid=uid("qq1")).exists()
+    assert not Section.objects.filter(path=clone, origin_uid=uid("s3a")).exists()
+    # Declining an addition is not remembered: the next listing offers them again.
+    assert sorted(listed(updates(learner_api, clone), "added")) == everything
+
+
+def test_taking_a_subsection_whose_deleted_section_you_decline_keeps_both_deleted(
+    learner_api, clone, source
+):
+    delete(learner_api, f"/api/v1/sections/{item(Section, clone, 's1').pk}/")
+    edit(Section, source, "s1", body="Rewritten.")
+    edit(Section, source, "s1a", body="More, rewritten.")
+    assert sorted(listed(updates(learner_api, clone), "conflicts")) == sorted(
+        [uid("s1"), uid("s1a")]
+    )
+    result = sync(learner_api, clone, take=[uid("s1a")], decline=[uid("s1")])
+    assert result["applied"] == {"added": [], "changed": [], "removed": []}
+    assert listed(result, "declined") == [uid("s1")]
+    assert listed(result, "conflicts") == [uid("s1a")]  # it cannot come without its section
+    assert list(Section.objects.filter(path=clone).values_list("title", flat=True)) == ["Second"]
+    assert listed(updates(learner_api, clone), "conflicts") == [uid("s1a")]
