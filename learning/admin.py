@@ -3,7 +3,8 @@ publish/unpublish and export actions, and an import page for bundle files.
 
 The admin runs the same services as the API: saves end with ``path_content_changed`` so
 the version (and the cached tree) moves on, items recompute their hashes on save, a
-question is re-hashed after its choices change, and import/export are the bundle services.
+question's choices must fit its kind (the bundle rule) and re-hash it once saved, and
+import/export are the bundle services.
 """
 
 import io
@@ -18,20 +19,23 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path as url
 from django.urls import reverse
+from rest_framework import serializers
 
-from config.errors import ApplicationError, InvalidInput
+from config.errors import ApplicationError, InvalidInput, _fields_of
 from learning.models import (
     Choice,
     Flashcard,
     Path,
     Podcast,
     Question,
+    QuestionKind,
     Quiz,
     Resource,
     Section,
     Visibility,
 )
 from learning.selectors.trees import with_item_counts
+from learning.services.bundle_schema import validate_question
 from learning.services.bundles import path_export, path_import
 from learning.services.clones import path_clone
 from learning.services.items import item_delete, question_choices_changed
@@ -230,8 +234,40 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 # --- questions and their choices -------------------------------------------------------------
 
 
+class ChoiceFormSet(BaseInlineFormSet):
+    """The choices checked against the question's kind with ``validate_question``, the
+    rule the API and bundles follow: the question form and this inline are validated
+    apart, so only here are both known. The admin builds the inline on the question its
+    form has just cleaned, so ``self.instance`` holds the kind and answer being saved."""
+
+    def clean(self):
+        super().clean()
+        question = self.instance
+        if question.kind not in QuestionKind.values or any(form.errors for form in self.forms):
+            return  # the form or a choice shows its own error first
+        choices = [
+            {"text": form.cleaned_data["text"], "is_correct": form.cleaned_data["is_correct"]}
+            for form in self.forms
+            if (form.instance.pk is not None or form.has_changed())
+            and not self._should_delete_form(form)
+        ]
+        try:
+            validate_question(
+                {"kind": question.kind, "choices": choices, "answer": question.answer}
+            )
+        except serializers.ValidationError as exc:
+            raise forms.ValidationError(
+                [
+                    f"{field}: {message}"
+                    for field, messages in _fields_of(exc.detail).items()
+                    for message in messages
+                ]
+            ) from exc
+
+
 class ChoiceInline(admin.TabularInline):
     model = Choice
+    formset = ChoiceFormSet
     extra = 0
     fields = ("position", "text", "is_correct")
 

@@ -11,7 +11,7 @@ from django.forms import FileField
 
 from learning.models import Choice, Flashcard, Path, Question, content_hash
 from learning.services.bundles import path_export, path_import
-from tests.bundles import small_bundle
+from tests.bundles import small_bundle, uid
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +113,89 @@ def test_question_choices_edited_in_the_admin_rehash_the_question(admin_client, 
     assert fresh.content_hash == content_hash(fresh.content()) != question.content_hash
     path.refresh_from_db()
     assert path.version == 2
+
+
+def question_form(admin_client, path, label: str) -> tuple[Question, str, dict]:
+    """A question of ``path``, its admin change URL and its form's POST data."""
+    question = Question.objects.get(path=path, origin_uid=uid(label))
+    url = f"/admin/learning/question/{question.pk}/change/"
+    return question, url, form_data(admin_client.get(url))
+
+
+def choice_key(data: dict, text: str, field: str) -> str:
+    """The POST key of ``field`` in the choice row whose text is ``text``."""
+    row = next(k for k, v in data.items() if k.endswith("-text") and v == text)
+    return row.removesuffix("text") + field
+
+
+def choice_add(data: dict, text: str, is_correct: bool = False) -> None:
+    index = int(data["choices-TOTAL_FORMS"])
+    data["choices-TOTAL_FORMS"] = str(index + 1)
+    data |= {f"choices-{index}-text": text, f"choices-{index}-position": str(index)}
+    if is_correct:
+        data[f"choices-{index}-is_correct"] = "on"
+
+
+def mark_both_correct(data):
+    data[choice_key(data, "(-1, 1)", "is_correct")] = "on"
+
+
+def rename_true(data):
+    data[choice_key(data, "True", "text")] = "Yes"
+
+
+def delete_false(data):
+    data[choice_key(data, "False", "DELETE")] = "on"
+
+
+def add_a_choice(data):
+    choice_add(data, "1", is_correct=True)
+
+
+@pytest.mark.parametrize(
+    ("label", "change", "error"),
+    [
+        ("q1", mark_both_correct, "choices: Mark exactly one choice correct."),
+        ("q2", rename_true, "choices: A true/false question has the choices True and False."),
+        ("q2", delete_false, "choices: A true/false question has the choices True and False."),
+        ("q3", add_a_choice, "choices: A numeric question has no choices."),
+    ],
+)
+def test_the_admin_refuses_choices_that_do_not_fit_the_kind(
+    admin_client, path, label, change, error
+):
+    question, url, data = question_form(admin_client, path, label)
+    before = list(question.choices.values_list("text", "is_correct"))
+    change(data)
+    answer = admin_client.post(url, data)
+    assert answer.status_code == 200
+    assert error in answer.content.decode()
+    assert error in answer.context["inline_admin_formsets"][0].formset.non_form_errors()
+    fresh = Question.objects.get(pk=question.pk)
+    assert list(fresh.choices.values_list("text", "is_correct")) == before
+    assert fresh.content_hash == question.content_hash
+    path.refresh_from_db()
+    assert path.version == 1
+
+
+def test_the_admin_checks_choices_against_the_kind_being_saved(admin_client, path):
+    question, url, data = question_form(admin_client, path, "q1")
+    mark_both_correct(data)
+    data["kind"] = "multiple"  # two correct choices fit a multiple-choice question
+    answer = admin_client.post(url, data)
+    assert answer.status_code == 302, answer.context and answer.context["errors"]
+    fresh = Question.objects.get(pk=question.pk)
+    assert fresh.kind == "multiple"
+    assert list(fresh.choices.values_list("is_correct", flat=True)) == [True, True]
+    assert fresh.content_hash == content_hash(fresh.content()) != question.content_hash
+    path.refresh_from_db()
+    assert path.version == 2
+
+    data["kind"] = "numeric"  # …but not a numeric one, whatever its answer
+    data["answer"] = json.dumps({"value": 1})
+    answer = admin_client.post(url, data)
+    assert "choices: A numeric question has no choices." in answer.content.decode()
+    assert Question.objects.get(pk=question.pk).kind == "multiple"
 
 
 def test_publish_and_unpublish(admin_client, path):
