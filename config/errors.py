@@ -49,7 +49,7 @@ class Conflict(ApplicationError):
     code = "conflict"
 
 
-def _fields_of(detail) -> dict[str, list[str]]:
+def error_fields(detail) -> dict[str, list[str]]:
     """Flatten DRF's nested error detail into ``{"a.b.0.c": [messages]}``."""
     flat: dict[str, list[str]] = {}
 
@@ -94,7 +94,7 @@ def api_exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        fields = _fields_of(exc.detail)
+        fields = error_fields(exc.detail)
         first = next(iter(fields.items()), ("", ["Invalid input."]))
         detail = f"{first[0]}: {first[1][0]}" if first[0] != "non_field_errors" else first[1][0]
         response.data = error_body(detail, "invalid", fields)

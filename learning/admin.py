@@ -21,7 +21,7 @@ from django.urls import path as url
 from django.urls import reverse
 from rest_framework import serializers
 
-from config.errors import ApplicationError, InvalidInput, _fields_of
+from config.errors import ApplicationError, InvalidInput, error_fields
 from learning.models import (
     Choice,
     Flashcard,
@@ -259,7 +259,7 @@ class ChoiceFormSet(BaseInlineFormSet):
             raise forms.ValidationError(
                 [
                     f"{field}: {message}"
-                    for field, messages in _fields_of(exc.detail).items()
+                    for field, messages in error_fields(exc.detail).items()
                     for message in messages
                 ]
             ) from exc

@@ -14,7 +14,7 @@ from django.db.models import Prefetch
 from django.utils.text import slugify
 from rest_framework.exceptions import ValidationError
 
-from config.errors import InvalidInput
+from config.errors import InvalidInput, error_fields
 from learning.models import (
     Choice,
     Flashcard,
@@ -42,9 +42,7 @@ def bundle_validate(data) -> dict:
     try:
         schema.is_valid(raise_exception=True)
     except ValidationError as exc:
-        from config.errors import _fields_of
-
-        fields = _fields_of(exc.detail)
+        fields = error_fields(exc.detail)
         name, messages = next(iter(fields.items()))
         raise InvalidInput(f"Invalid bundle: {name}: {messages[0]}", fields=fields) from exc
     return _plain(schema.validated_data)
