@@ -29,12 +29,6 @@ from tests.bundles import sized_bundle, small_bundle, uid
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def source():
-    """A public platform path (no owner), like the ones instructors load."""
-    return path_import(data=small_bundle(), visibility="public")
-
-
 def test_clone_is_a_private_complete_copy_owned_by_you(learner_api, learner, source):
     answer = learner_api.post(f"/api/v1/paths/{source.slug}/clone/")
     assert answer.status_code == 201

@@ -22,16 +22,6 @@ from tests.conftest import client_for
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def source():
-    return path_import(data=small_bundle(), visibility="public")
-
-
-@pytest.fixture
-def clone(source, learner):
-    return path_clone(path=source, user=learner)
-
-
 def item(model, path, label):
     return model.objects.get(path=path, origin_uid=uid(label))
 

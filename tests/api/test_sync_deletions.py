@@ -7,27 +7,15 @@ themselves are in ``test_sync.py``, whose helpers these tests share.
 import pytest
 
 from learning.models import DeletedItem, Flashcard, Question, Quiz, Resource, Section
-from learning.services.bundles import path_import
-from learning.services.clones import path_clone
 from learning.services.items import item_delete
 from learning.services.paths import path_content_changed
 from tests.api.test_admin import form_data
 from tests.api.test_sync import edit, item, listed, new_question, sync, updates
-from tests.bundles import small_bundle, uid
+from tests.bundles import uid
 
 pytestmark = pytest.mark.django_db
 
 NOTHING = {"added": [], "changed": [], "removed": [], "conflicts": []}
-
-
-@pytest.fixture
-def source():
-    return path_import(data=small_bundle(), visibility="public")
-
-
-@pytest.fixture
-def clone(source, learner):
-    return path_clone(path=source, user=learner)
 
 
 def delete(api, url: str) -> None:
