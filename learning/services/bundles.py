@@ -292,8 +292,7 @@ def items_materialize(path: Path, bundle: dict, *, track_upstream: bool = False)
 
 
 def path_items_delete(path: Path) -> None:
-    for model in (Choice,):
-        model.objects.filter(question__path=path).delete()
+    """Every item of ``path`` (choices and child sections go with their holders)."""
     for model in (Question, Quiz, Section, Flashcard, Resource, Podcast):
         model.objects.filter(path=path).delete()
 

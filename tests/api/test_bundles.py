@@ -118,6 +118,8 @@ def test_loading_the_repository_bundles_is_idempotent_and_updates_in_place(tmp_p
     [(updated, outcome)] = bundled_paths_load(tmp_path)
     assert (updated.pk, outcome, updated.version) == (path.pk, "updated", 2)
     assert updated.flashcards.get(origin_uid=uid).back == "one quarter"
+    assert Choice.objects.filter(question__path=updated).count() == 4  # none left behind
+    assert Section.objects.filter(path=updated).count() == 3
 
 
 def test_load_paths_command_loads_the_shipped_paths(capsys):
