@@ -149,9 +149,8 @@ def naive_clone(source, user):
             new_quizzes[old_pk] = quiz
         for question in questions:
             choices = list(question.choices.all())
-            question.pending_choices = choices
             question.pk, question.path, question.quiz = None, clone, new_quizzes[question.quiz_id]
-            question.save()
+            question.save(hash_with={"choices": choices})
             for choice in choices:
                 choice.pk, choice.question = None, question
                 Choice.save(choice)

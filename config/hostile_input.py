@@ -9,6 +9,8 @@ from django.http import JsonResponse
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
+from config.errors import error_body
+
 NUL = "\x00"
 
 
@@ -47,8 +49,6 @@ class RejectNulMiddleware:
     def __call__(self, request):
         query = request.GET
         if NUL in request.path or any(NUL in key or NUL in value for key, value in query.items()):
-            from config.errors import error_body  # here: config.errors loads DRF's settings
-
             return JsonResponse(
                 error_body("The URL must not contain NUL (%00) characters.", "parse_error"),
                 status=400,

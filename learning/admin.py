@@ -291,10 +291,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.path_id = obj.quiz.path_id
-        if not change:
-            obj.pending_choices = []  # hashed without choices now, re-hashed with them below
-        super().save_model(request, obj, form, change)
-        obj.__dict__.pop("pending_choices", None)
+        super().save_model(request, obj, form, change)  # re-hashed with its choices below
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

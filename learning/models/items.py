@@ -5,6 +5,7 @@ synced (``synced_hash`` is the upstream content hash at that moment)."""
 import hashlib
 import json
 import uuid
+from collections.abc import Iterable
 
 from django.db import models
 
@@ -18,7 +19,11 @@ def content_hash(content: dict) -> str:
 
 
 class PathItem(models.Model):
-    """Base of every item: where it belongs, its place, its identity across clones."""
+    """Base of every item: where it belongs, its place, its identity across clones.
+
+    ``origin_uid`` is unique within a path, for every kind (one constraint, named after
+    the concrete model: ``section_origin_unique``, ``flashcard_origin_unique``…).
+    """
 
     #: The model fields whose values make up the item's content (and so its hash).
     content_fields: tuple[str, ...] = ()
@@ -38,16 +43,21 @@ class PathItem(models.Model):
     class Meta:
         abstract = True
         ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["path", "origin_uid"], name="%(class)s_origin_unique")
+        ]
 
-    def save(self, *args, **kwargs):
-        self.refresh_hash()
+    def save(self, *args, hash_with: dict | None = None, **kwargs):
+        """Save with a fresh ``content_hash``; ``hash_with`` passes parts of the content
+        that are not saved yet to :meth:`content` (a question's new choices)."""
+        self.refresh_hash(**(hash_with or {}))
         super().save(*args, **kwargs)
 
     def content(self) -> dict:
         return {name: getattr(self, name) for name in self.content_fields}
 
-    def refresh_hash(self) -> str:
-        self.content_hash = content_hash(self.content())
+    def refresh_hash(self, **parts) -> str:
+        self.content_hash = content_hash(self.content(**parts))
         return self.content_hash
 
 
@@ -62,11 +72,6 @@ class Section(PathItem):
     )
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
-
-    class Meta(PathItem.Meta):
-        constraints = [
-            models.UniqueConstraint(fields=["path", "origin_uid"], name="section_origin_unique")
-        ]
 
     def __str__(self) -> str:
         return self.title
@@ -86,11 +91,6 @@ class Flashcard(PathItem):
     back = models.TextField()
     claim = models.JSONField(null=True, blank=True)
 
-    class Meta(PathItem.Meta):
-        constraints = [
-            models.UniqueConstraint(fields=["path", "origin_uid"], name="flashcard_origin_unique")
-        ]
-
     def __str__(self) -> str:
         return self.front[:80]
 
@@ -103,9 +103,6 @@ class Quiz(PathItem):
 
     class Meta(PathItem.Meta):
         verbose_name_plural = "quizzes"
-        constraints = [
-            models.UniqueConstraint(fields=["path", "origin_uid"], name="quiz_origin_unique")
-        ]
 
     def __str__(self) -> str:
         return self.title
@@ -126,7 +123,7 @@ class Question(PathItem):
     """A quiz question. Choice questions keep their key in ``Choice.is_correct``; numeric
     and expression questions in ``answer`` (SPEC §4). Its hash covers its choices."""
 
-    content_fields = ("quiz_uid", "kind", "prompt", "explanation", "answer", "choice_list")
+    content_fields = ("quiz_uid", "kind", "prompt", "explanation", "answer")
 
     path = models.ForeignKey(Path, on_delete=models.CASCADE, related_name="questions")
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
@@ -135,11 +132,6 @@ class Question(PathItem):
     explanation = models.TextField(blank=True)
     answer = models.JSONField(null=True, blank=True)
 
-    class Meta(PathItem.Meta):
-        constraints = [
-            models.UniqueConstraint(fields=["path", "origin_uid"], name="question_origin_unique")
-        ]
-
     def __str__(self) -> str:
         return self.prompt[:80]
 
@@ -147,14 +139,14 @@ class Question(PathItem):
     def quiz_uid(self) -> str:
         return str(self.quiz.origin_uid)
 
-    @property
-    def choice_list(self) -> list[dict]:
-        """The choices as content: the unsaved ones set in ``pending_choices`` if any."""
-        pending = getattr(self, "pending_choices", None)
-        if pending is None and self.pk is None:
-            pending = []  # a new question's choices are saved after it (then rehashed)
-        choices = pending if pending is not None else self.choices.all()
-        return [{"text": c.text, "is_correct": c.is_correct} for c in choices]
+    def content(self, choices: Iterable["Choice"] | None = None) -> dict:
+        """The content with its choices: ``choices`` when given (about to be saved), else
+        the stored ones (none yet for a question not saved)."""
+        if choices is None:
+            choices = self.choices.all() if self.pk is not None else ()
+        return super().content() | {
+            "choice_list": [{"text": c.text, "is_correct": c.is_correct} for c in choices]
+        }
 
 
 class Choice(models.Model):
@@ -189,11 +181,6 @@ class Resource(PathItem):
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     kind = models.CharField(max_length=20, choices=ResourceKind.choices, default=ResourceKind.PAPER)
     url = models.URLField(max_length=500, blank=True)
-
-    class Meta(PathItem.Meta):
-        constraints = [
-            models.UniqueConstraint(fields=["path", "origin_uid"], name="resource_origin_unique")
-        ]
 
     def __str__(self) -> str:
         return self.title

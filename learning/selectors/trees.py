@@ -16,7 +16,6 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 
 from config.errors import Forbidden, NotFound
-from content.rendering import render_markdown_many
 from learning.models import (
     CHOICE_KINDS,
     Choice,
@@ -27,6 +26,7 @@ from learning.models import (
     Resource,
     Section,
 )
+from learning.rendering import render_markdown_many
 from learning.selectors.paths import path_can_edit, paths_visible_to
 from learning.services.bundles import path_items, section_tree
 

@@ -169,8 +169,8 @@ def _uid(item: dict) -> uuid.UUID:
     return uuid.UUID(str(item["origin_uid"])) if item.get("origin_uid") else uuid.uuid4()
 
 
-def _track(item, track_upstream: bool):
-    item.refresh_hash()
+def _track(item, track_upstream: bool, **parts):
+    item.refresh_hash(**parts)
     if track_upstream:
         item.synced_hash = item.content_hash
     return item
@@ -243,7 +243,7 @@ def items_materialize(path: Path, bundle: dict, *, track_upstream: bool = False)
                 answer=data.get("answer"),
                 position=position,
             )
-            question.pending_choices = [
+            held = [
                 Choice(
                     question=question,
                     text=c["text"],
@@ -252,11 +252,9 @@ def items_materialize(path: Path, bundle: dict, *, track_upstream: bool = False)
                 )
                 for k, c in enumerate(data.get("choices") or [])
             ]
-            questions.append(_track(question, track_upstream))
-            choices.extend(question.pending_choices)
+            questions.append(_track(question, track_upstream, choices=held))
+            choices.extend(held)
     Question.objects.bulk_create(questions)
-    for question in questions:
-        del question.pending_choices
     Choice.objects.bulk_create(choices)
     if bundle.get("podcast"):
         p = bundle["podcast"]

@@ -223,6 +223,8 @@ class PlanWriter:
         #: The merge lands every addition with its holder (present, or added too).
         self.added = list(plan.added)
         self.dirty: dict[Key, PathItem] = {}
+        #: The choices a question takes from upstream, by the question's key.
+        self.choices: dict[Key, list[Choice]] = {}
 
     def write(self) -> dict:
         plan = self.plan
@@ -340,12 +342,13 @@ class PlanWriter:
         if kind.parent_field:
             holder = self.future_group(key)[1]
             setattr(item, kind.parent_field, self.items[holder] if holder else None)
+        parts = {}
         if key[0] == "question":
-            item.pending_choices = [
+            self.choices[key] = parts["choices"] = [
                 Choice(text=c.text, is_correct=c.is_correct, position=c.position)
                 for c in theirs.choices.all()
             ]
-        item.refresh_hash()
+        item.refresh_hash(**parts)
         item.synced_hash = theirs.content_hash
 
     def _create(self, positions: dict[Key, int]) -> None:
@@ -370,15 +373,14 @@ class PlanWriter:
                     new.append(item)
                 kind.model.objects.bulk_create(new)
                 if kind.name == "question":
-                    self._choices_insert(new)
+                    self._choices_insert(keys)
 
-    def _choices_insert(self, questions) -> None:
+    def _choices_insert(self, keys: list[Key]) -> None:
         choices = []
-        for question in questions:
-            for choice in question.pending_choices:
-                choice.question = question
+        for key in keys:
+            for choice in self.choices[key]:
+                choice.question = self.items[key]
                 choices.append(choice)
-            del question.pending_choices
         Choice.objects.bulk_create(choices)
 
     def _follow(self, keys: list[Key]) -> None:
@@ -390,12 +392,12 @@ class PlanWriter:
             self._take_upstream(key, item)
             self.dirty[key] = item
             if key[0] == "question":
-                questions.append(item)
+                questions.append(key)
         changed, gone, new = [], [], []
-        for question in questions:
+        for key in questions:
+            question = self.items[key]
             current = list(question.choices.all())
-            wanted = question.pending_choices
-            del question.pending_choices
+            wanted = self.choices[key]
             for choice, want in zip(current, wanted):
                 values = (want.text, want.is_correct, want.position)
                 if (choice.text, choice.is_correct, choice.position) != values:

@@ -2,8 +2,8 @@
 
 Every write runs in one transaction and ends with ``path_content_changed``, so the version
 moves on and the cached tree and its ETag with it. Items recompute their ``content_hash``
-on save; a question's hash covers its choices, so new choices are set as
-``pending_choices`` before the question is saved. Input arrives validated (the API's
+on save; a question's hash covers its choices, so new choices are hashed with it
+(``hash_with``) before they are saved. Input arrives validated (the API's
 serializers build on the bundle schema); what needs the database — that a parent section
 or a quiz belongs to the same path, that sections nest one level — is checked here.
 """
@@ -78,9 +78,7 @@ def _save(item: PathItem, choices: list[dict] | None) -> None:
         Choice(text=c["text"], is_correct=c.get("is_correct", False), position=number)
         for number, c in enumerate(choices)
     ]
-    item.pending_choices = pending
-    item.save()
-    del item.pending_choices
+    item.save(hash_with={"choices": pending})
     Choice.objects.filter(question=item).delete()
     for choice in pending:
         choice.question = item

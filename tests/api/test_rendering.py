@@ -3,8 +3,8 @@
 import pytest
 from django.core.cache import cache
 
-from content import rendering
-from content.rendering import render_markdown
+from learning import rendering
+from learning.rendering import render_markdown
 
 
 @pytest.fixture(autouse=True)

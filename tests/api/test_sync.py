@@ -38,9 +38,7 @@ def edit(model, path, label, **fields):
 
 def new_question(**fields) -> Question:
     question = Question(**fields)
-    question.pending_choices = []  # a new question has no choices to hash yet
-    question.save()
-    del question.pending_choices
+    question.save()  # a new question is hashed without choices
     return question
 
 
