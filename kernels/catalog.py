@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from kernels.traits import known_traits
+
 Kernel = Callable[..., np.ndarray]
 
 CHUNK = 8192  # elements per slice: a few float64 temporaries stay in the L1/L2 caches
@@ -148,6 +150,14 @@ _ALIASES: dict[str, str] = {}
 
 
 def register(activation: Activation, *, aliases: tuple[str, ...] = ()) -> Activation:
+    """Add ``activation``; a property key that :mod:`kernels.verify` cannot check raises."""
+    known = known_traits(elementwise=activation.elementwise)
+    unknown = sorted(set(activation.properties) - set(known))
+    if unknown:
+        raise ValueError(
+            f"activation {activation.name!r} declares unknown property {unknown[0]!r};"
+            f" the probe checks: {', '.join(known)}"
+        )
     for key in (activation.name, *aliases):
         if key in _REGISTRY or key in _ALIASES:
             raise ValueError(f"activation {key!r} is already registered")

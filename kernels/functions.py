@@ -208,7 +208,7 @@ register(
         description="Identity for positive inputs and a smooth exponential approach to "
         "-alpha for negative ones, pushing mean activations towards zero.",
         params={"alpha": 1.0},
-        properties=traits(-1.0, None, monotonic=True, smooth=True, range_at="alpha=1"),
+        properties=traits(-1.0, None, monotonic=True, smooth=True),
     )
 )
 

@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 import kernels
+from kernels import catalog
 from kernels.softmax import jacobian
-from kernels.traits import BOOLEAN_TRAITS
+from kernels.traits import BOOLEAN_TRAITS, known_traits
 from kernels.verify import gradient_check, probe
 from tests.kernels.reference import ulp_error
 
@@ -154,16 +155,53 @@ def test_declared_properties_are_confirmed(name):
     assert not failures, failures
 
 
+def _perturbed(key, value):
+    """Wrong versions of one declared value: a flipped boolean, a moved end, a nudged number
+    (by 1% and by one part in a million), a changed text."""
+    if isinstance(value, bool):
+        return [not value]
+    if isinstance(value, float):
+        return [value + step * max(1.0, abs(value)) for step in (1e-2, -1e-6)]
+    if isinstance(value, str):
+        return [("[" if value[0] == "(" else "(") + value[1:]]
+    if key == "range":
+        lo, hi = value
+        return [(-1e3 if lo is None else lo - 0.1, hi), (lo, 1e3 if hi is None else hi + 0.1)]
+    if key == "range_closed":
+        return [(not value[0], value[1]), (value[0], not value[1])]
+    raise AssertionError(f"no way to perturb {key}={value!r}: teach this test")
+
+
 @pytest.mark.parametrize("name", kernels.canonical_names())
-def test_probe_refutes_every_flipped_declaration(name):
+def test_probe_refutes_every_perturbed_declaration(name):
     act = kernels.get(name)
-    for key in BOOLEAN_TRAITS:
-        if key == "bounded" or (not act.elementwise and key in ("smooth", "continuous")):
-            continue
-        flipped = dataclasses.replace(
-            act, properties={**act.properties, key: not act.properties[key]}
-        )
-        assert not all(c.ok for c in probe(flipped)), f"{name}: flipping {key} went unnoticed"
+    for key, value in act.properties.items():
+        for wrong in _perturbed(key, value):
+            changed = dataclasses.replace(act, properties={**act.properties, key: wrong})
+            refuted = {c.check.partition(".")[0] for c in probe(changed) if not c.ok}
+            assert key in refuted, f"{name}: {key}={wrong!r} instead of {value!r} went unnoticed"
+
+
+@pytest.mark.parametrize("name", kernels.canonical_names())
+def test_every_declared_property_has_its_own_check(name):
+    act = kernels.get(name)
+    checked = {c.check.partition(".")[0] for c in probe(act)}
+    assert set(act.properties) <= checked
+    assert set(act.properties) <= set(known_traits(elementwise=act.elementwise))
+
+
+@pytest.mark.parametrize(
+    "name, key, value",
+    [("elu", "range_at", "alpha=1"), ("relu", "sums_to_one", True), ("softmax", "max_slope", 0.25)],
+)
+def test_an_unknown_property_is_refused_and_fails_the_probe(name, key, value):
+    act = kernels.get(name)
+    unknown = dataclasses.replace(act, name=f"{name}_x", properties={**act.properties, key: value})
+    with pytest.raises(ValueError, match=rf"'{name}_x'.*'{key}'"):
+        catalog.register(unknown)
+    assert f"{name}_x" not in kernels.names()
+    failed = [c for c in probe(unknown) if not c.ok]
+    assert [c.check for c in failed] == [key], failed
 
 
 @pytest.mark.parametrize("name", ["tanh", "sigmoid", "gelu"])
