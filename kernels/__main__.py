@@ -1,8 +1,14 @@
-"""``python -m kernels list | show NAME [--x -3,0,3] [--param k=v] | verify [NAME ...]``."""
+"""``python -m kernels list [--markdown] | show NAME [--x -3,0,3] [--param k=v] | verify [NAME ...]``.
+
+``list --markdown`` prints the whole catalog as one declarative table, one row per function
+(like PyTorch's ``derivatives.yaml``); each property cell holds ``key=value`` code spans whose
+values are JSON.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 import numpy as np
@@ -18,7 +24,42 @@ def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
-def _list(_: argparse.Namespace) -> int:
+MARKDOWN_HEADER = ("name", "aliases", "f(z)", "f'(z)", "parameters", "properties")
+
+
+def _cell(text: str) -> str:
+    """Table-safe: no newlines, and a ``|`` (as in ``|z|``) escaped so it splits no cell."""
+    return " ".join(text.split()).replace("|", r"\|")
+
+
+def _spans(pairs) -> str:
+    return ", ".join(f"`{key}={json.dumps(value)}`" for key, value in pairs)
+
+
+def markdown_table() -> str:
+    """The catalog as one Markdown table."""
+    lines = [
+        "| " + " | ".join(MARKDOWN_HEADER) + " |",
+        "| " + " | ".join("---" for _ in MARKDOWN_HEADER) + " |",
+    ]
+    for name in canonical_names():
+        act = get(name)
+        row = (
+            f"`{name}`",
+            ", ".join(f"`{alias}`" for alias in aliases_of(name)),
+            f"${act.latex}$",
+            f"${act.derivative_latex}$",
+            _spans(act.params.items()),
+            _spans(act.properties.items()),
+        )
+        lines.append("| " + " | ".join(_cell(cell) for cell in row) + " |")
+    return "\n".join(lines)
+
+
+def _list(args: argparse.Namespace) -> int:
+    if args.markdown:
+        print(markdown_table())
+        return 0
     rows = []
     for name in canonical_names():
         act = get(name)
@@ -80,7 +121,9 @@ def _join_negative_values(argv: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kernels", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("list", help="list the functions").set_defaults(run=_list)
+    listing = sub.add_parser("list", help="list the functions")
+    listing.add_argument("--markdown", action="store_true", help="the whole catalog as a table")
+    listing.set_defaults(run=_list)
     show = sub.add_parser("show", help="values and derivatives of one function")
     show.add_argument("name")
     show.add_argument("--x", default="-3,-1,0,1,3", help="comma-separated inputs")

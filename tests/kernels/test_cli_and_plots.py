@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+import re
 import subprocess
 import sys
 
@@ -21,6 +23,43 @@ def test_list_prints_every_name(capsys):
     for name in kernels.canonical_names():
         assert name in out
     assert "silu" in out
+
+
+def _cells(line: str) -> list[str]:
+    """A Markdown table row split on its unescaped pipes."""
+    assert line.startswith("| ") and line.endswith(" |"), line
+    return [cell.strip() for cell in re.split(r"(?<!\\)\|", line[1:-1])]
+
+
+def _spans(cell: str) -> dict:
+    pairs = (span.partition("=") for span in re.findall(r"`([^`]*)`", cell))
+    return {key: json.loads(value) for key, _, value in pairs}
+
+
+def test_list_markdown_is_one_row_per_function_declaring_its_properties(capsys):
+    assert main(["list", "--markdown"]) == 0
+    header, rule, *rows = capsys.readouterr().out.splitlines()
+    columns = _cells(header)
+    assert columns[:2] == ["name", "aliases"] and columns[-1] == "properties"
+    assert _cells(rule) == ["---"] * len(columns)
+    named = {}
+    for line in rows:
+        cells = _cells(line)
+        assert len(cells) == len(columns), line
+        row = dict(zip(columns, cells))
+        name = row["name"].strip("`")
+        assert name not in named, f"{name} has two rows"
+        named[name] = row
+    assert sorted(named) == kernels.canonical_names()
+    for name, row in named.items():
+        act = kernels.get(name)
+        assert re.findall(r"`([^`]*)`", row["aliases"]) == catalog.aliases_of(name)
+        assert _spans(row["parameters"]) == dict(act.params)
+        declared = json.loads(json.dumps(dict(act.properties)))  # tuples become lists
+        assert _spans(row["properties"]) == declared, name
+        assert list(_spans(row["properties"])) == list(act.properties)
+        assert row["f(z)"] == "$" + act.latex.replace("|", r"\|") + "$"
+        assert row["f'(z)"] == "$" + act.derivative_latex.replace("|", r"\|") + "$"
 
 
 def test_show_prints_values_and_derivatives(capsys):
