@@ -55,7 +55,8 @@ def measure(sizes: list[int], runs: int) -> list[dict]:
     from django.test.utils import CaptureQueriesContext
 
     from learning.services.bundles import path_import
-    from learning.services.clones import path_clone, path_sync
+    from learning.services.clone_path import path_clone
+    from learning.services.sync_path import path_sync
     from tests.bundles import sized_bundle
 
     call_command("migrate", verbosity=0)

@@ -22,6 +22,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from config.errors import ApplicationError, InvalidInput, error_fields
+from learning.bundle_schema import validate_question
 from learning.models import (
     Choice,
     Flashcard,
@@ -34,10 +35,10 @@ from learning.models import (
     Section,
     Visibility,
 )
-from learning.selectors.trees import with_item_counts
-from learning.services.bundle_schema import validate_question
-from learning.services.bundles import path_export, path_import
-from learning.services.clones import path_clone
+from learning.selectors.bundles import path_export
+from learning.selectors.paths import with_item_counts
+from learning.services.bundles import path_import
+from learning.services.clone_path import path_clone
 from learning.services.items import item_delete, question_choices_changed
 from learning.services.paths import path_content_changed, path_delete, paths_visibility_set
 

@@ -1,7 +1,7 @@
 """Clone and upstream-sync endpoints: ``paths/{slug}/clone/``, ``updates/``, ``sync/``.
 
-Each view parses its input, calls one function of ``learning.services.clones`` and returns
-what it answers; the merge rules live in ``learning.selectors.clones``.
+Each view parses its input, calls one service (``path_clone``, ``path_sync``) or selector
+(``path_updates``) and returns what it answers; the merge rules live in ``learning.merge``.
 """
 
 from django.urls import path as route
@@ -11,8 +11,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from learning.selectors.clones import path_updates
 from learning.selectors.paths import path_get_for_read, path_get_for_write
-from learning.services.clones import path_clone, path_sync, path_updates
+from learning.services.clone_path import path_clone
+from learning.services.sync_path import path_sync
 
 MAX_UIDS = 20_000
 

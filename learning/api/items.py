@@ -25,14 +25,14 @@ from rest_framework.views import APIView
 from config.errors import Forbidden, InvalidInput
 from learning.api import serializers as io
 from learning.models import Flashcard, Question, Quiz, Resource, Section
-from learning.selectors.paths import path_can_edit, path_get_for_read, path_get_for_write
-from learning.selectors.trees import (
+from learning.selectors.items import (
     item_get_for_read,
     item_get_for_write,
     item_row,
     item_rows,
     items_of_path,
 )
+from learning.selectors.paths import path_can_edit, path_get_for_read, path_get_for_write
 from learning.services.items import item_create, item_delete, item_update
 
 
@@ -48,8 +48,11 @@ class _ItemListView(APIView):
                 "for the preview, or clone the path."
             )
         quiz = request.query_params.get("quiz")
-        if quiz is not None and not (quiz.isascii() and quiz.isdigit()):
-            raise InvalidInput("quiz: give a quiz id.", fields={"quiz": ["A quiz id is a number."]})
+        if quiz is not None and not (quiz.isascii() and quiz.isdigit() and int(quiz) < 2**63):
+            raise InvalidInput(
+                "quiz: give a quiz id.",
+                fields={"quiz": ["A quiz id is a number below 2**63."]},
+            )
         items = items_of_path(path, self.model, quiz=int(quiz) if quiz else None)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(items, request, view=self)

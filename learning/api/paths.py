@@ -18,9 +18,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from learning.api.serializers import BundleOut, PathSummaryOut, PathWrite, TreeOut
-from learning.selectors.paths import path_get_for_read, path_get_for_write, path_sees_whole
-from learning.selectors.trees import path_summary, path_tree_json, paths_listed, tree_etag
-from learning.services.bundles import path_export, path_import
+from learning.selectors.bundles import path_export
+from learning.selectors.paths import (
+    path_get_for_read,
+    path_get_for_write,
+    path_sees_whole,
+    path_summary,
+    paths_listed,
+)
+from learning.selectors.trees import path_tree_json, tree_etag
+from learning.services.bundles import path_import
 from learning.services.paths import path_delete, path_update
 
 TAGS = ["paths"]

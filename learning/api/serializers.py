@@ -8,7 +8,7 @@ ids that tie an item to its parent section or quiz. Answers are plain dicts buil
 
 from rest_framework import serializers
 
-from learning.services.bundle_schema import (
+from learning.bundle_schema import (
     ChildSectionSchema,
     FlashcardSchema,
     PathInfoSchema,

@@ -1,133 +1,25 @@
-"""Reads that shape a path for the API: the list of paths, the tree (whole or preview), items.
+"""The tree of a path (SPEC §4), whole or as the preview, cached as JSON.
 
 The tree is built as plain dicts from a constant number of queries (``path_items``) and
 cached as JSON under the path's pk, version and the preview flag: every content change
 bumps the version (``path_content_changed``), so a changed path is simply a new key and
 stale entries age out. The same triple gives the tree's ETag.
 
-No tree, preview or reader's item carries an answer key: ``is_correct``, ``answer``,
-``explanation`` and a flashcard's ``claim`` are only in the editor's item rows.
+No tree or preview carries an answer key: rows come from ``reader_row``, which leaves out
+every kind's ``key_fields`` and ``is_correct``.
 """
 
 import json
 
 from django.core.cache import cache
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
 
-from config.errors import Forbidden, NotFound
-from learning.models import (
-    CHOICE_KINDS,
-    Choice,
-    Flashcard,
-    Path,
-    Question,
-    Quiz,
-    Resource,
-    Section,
-)
+from learning.models import Path, Section
 from learning.rendering import render_markdown_many
-from learning.selectors.paths import path_can_edit, paths_visible_to
-from learning.services.bundles import path_items, section_tree
+from learning.selectors.items import path_items, reader_row, section_row, section_tree
 
 TREE_TTL = 60 * 60 * 24
 #: A preview's podcast transcript: the segments that start within this many seconds.
 PREVIEW_TRANSCRIPT_SECONDS = 60
-
-# --- the list of paths -------------------------------------------------------------------
-
-
-def _count_of(model) -> Coalesce:
-    per_path = (
-        model.objects.filter(path=OuterRef("pk"))
-        .order_by()
-        .values("path")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(per_path, output_field=IntegerField()), 0)
-
-
-def paths_listed(*, user, mine: bool = False, q: str = "") -> QuerySet[Path]:
-    """Paths ``user`` may see (``mine``: only their own), ``q`` matching title or summary,
-    each annotated with its item counts (one query whatever the page size)."""
-    paths = paths_visible_to(user)
-    if mine:
-        paths = paths.filter(owner=user)
-    if q:
-        paths = paths.filter(Q(title__icontains=q) | Q(summary__icontains=q))
-    return with_item_counts(paths).order_by("title", "id")
-
-
-def with_item_counts(paths: QuerySet[Path]) -> QuerySet[Path]:
-    """``paths`` annotated with ``n_sections``, ``n_flashcards``, ``n_questions``,
-    ``n_resources`` (subqueries, so no join multiplies rows)."""
-    return paths.annotate(
-        n_sections=_count_of(Section),
-        n_flashcards=_count_of(Flashcard),
-        n_questions=_count_of(Question),
-        n_resources=_count_of(Resource),
-    )
-
-
-def path_summary(path: Path) -> dict:
-    """The light row of the list (``path`` annotated by :func:`paths_listed`)."""
-    return {
-        "slug": path.slug,
-        "title": path.title,
-        "summary": path.summary,
-        "owner": path.owner.username if path.owner_id else None,
-        "visibility": path.visibility,
-        "version": path.version,
-        "cloned_from": path.cloned_from.slug if path.cloned_from_id else None,
-        "counts": {
-            "sections": path.n_sections,
-            "flashcards": path.n_flashcards,
-            "questions": path.n_questions,
-            "resources": path.n_resources,
-        },
-    }
-
-
-# --- rows shared by the tree and the item endpoints ---------------------------------------
-
-
-def _identity(item) -> dict:
-    return {"id": item.pk, "origin_uid": str(item.origin_uid)}
-
-
-def section_row(section: Section, html: str | None, *, shown: bool = True) -> dict:
-    return _identity(section) | {
-        "title": section.title,
-        "body": section.body if shown else None,
-        "html": html if shown else None,
-    }
-
-
-def flashcard_row(card: Flashcard) -> dict:
-    return _identity(card) | {
-        "front": card.front,
-        "back": card.back,
-    }
-
-
-def question_row(question: Question) -> dict:
-    """A question without its key (choices from the prefetch cache, in order)."""
-    return _identity(question) | {
-        "kind": question.kind,
-        "prompt": question.prompt,
-        "choices": [{"id": c.pk, "text": c.text} for c in question.choices.all()],
-    }
-
-
-def resource_row(resource: Resource) -> dict:
-    return _identity(resource) | {
-        "title": resource.title,
-        "authors": resource.authors,
-        "year": resource.year,
-        "kind": resource.kind,
-        "url": resource.url,
-    }
 
 
 # --- the tree ------------------------------------------------------------------------------
@@ -197,13 +89,10 @@ def tree_build(path: Path, *, preview: bool) -> dict:
             "resources": len(items["resources"]),
         },
         "sections": [section(s, kids) for s, kids in tops],
-        "flashcards": [flashcard_row(card) for card in flashcards],
+        "flashcards": [reader_row(card) for card in flashcards],
         "quizzes": [
-            _identity(quiz)
-            | {
-                "title": quiz.title,
-                "questions": [question_row(q) for q in (questions[:1] if preview else questions)],
-            }
+            reader_row(quiz)
+            | {"questions": [reader_row(q) for q in (questions[:1] if preview else questions)]}
             for quiz, questions in quizzes
         ],
         "podcast": {
@@ -217,101 +106,5 @@ def tree_build(path: Path, *, preview: bool) -> dict:
         }
         if podcast
         else None,
-        "resources": [resource_row(r) for r in items["resources"]],
+        "resources": [reader_row(r) for r in items["resources"]],
     }
-
-
-# --- single items for the item endpoints ---------------------------------------------------
-
-ITEM_MODELS = (Section, Flashcard, Quiz, Question, Resource)
-
-
-def items_query(model) -> QuerySet:
-    items = model.objects.select_related("path").order_by("position", "id")
-    if model is Question:
-        items = items.select_related("quiz").prefetch_related(
-            Prefetch("choices", queryset=Choice.objects.order_by("position", "id"))
-        )
-    return items
-
-
-def items_of_path(path: Path, model, *, quiz: int | None = None) -> QuerySet:
-    items = items_query(model).filter(path=path)
-    if model is Question:
-        # Positions count within a quiz: list quiz by quiz, in the quizzes' order.
-        items = items.order_by("quiz__position", "quiz_id", "position", "id")
-        if quiz is not None:
-            items = items.filter(quiz_id=quiz)
-    return items
-
-
-def item_get_for_read(model, *, pk: int, user):
-    """The item if ``user`` may read it, else :class:`NotFound`: its owner and staff read
-    every item; anyone else who can see the path only what its preview shows."""
-    item = items_query(model).filter(pk=pk, path__in=paths_visible_to(user).values("pk")).first()
-    if item is None or not (path_can_edit(item.path, user) or item_in_preview(item)):
-        raise NotFound(f"No {model._meta.verbose_name} {pk}.")
-    return item
-
-
-def item_in_preview(item) -> bool:
-    """Whether the preview shows ``item`` in full (one query at most)."""
-    first = None
-    if isinstance(item, Section):
-        first = Section.objects.filter(path_id=item.path_id, parent=None)
-    elif isinstance(item, Flashcard):
-        first = Flashcard.objects.filter(path_id=item.path_id)
-    elif isinstance(item, Question):
-        first = Question.objects.filter(quiz_id=item.quiz_id)
-    if first is None:  # quizzes and resources are shown whole
-        return True
-    return first.order_by("position", "id").values_list("pk", flat=True).first() == item.pk
-
-
-def item_get_for_write(model, *, pk: int, user):
-    """The item if ``user`` may change its path: 404 if they cannot see it, 403 if only see it."""
-    item = item_get_for_read(model, pk=pk, user=user)
-    if not path_can_edit(item.path, user):
-        raise Forbidden("Only the path's owner or staff may change it. Clone it to make it yours.")
-    return item
-
-
-def item_rows(items, *, with_key: bool) -> list[dict]:
-    """The item endpoints' rows: the tree's row plus its place and, for editors, its key."""
-    items = list(items)
-    if not items:
-        return []
-    model = type(items[0])
-    if model is Section:
-        html = render_markdown_many([s.body for s in items])
-        return [
-            section_row(s, h) | {"parent": s.parent_id, "position": s.position}
-            for s, h in zip(items, html)
-        ]
-    if model is Flashcard:
-        return [
-            flashcard_row(f) | {"position": f.position} | ({"claim": f.claim} if with_key else {})
-            for f in items
-        ]
-    if model is Quiz:
-        return [_identity(q) | {"title": q.title, "position": q.position} for q in items]
-    if model is Question:
-        return [_question_item(q, with_key=with_key) for q in items]
-    return [resource_row(r) | {"position": r.position} for r in items]
-
-
-def _question_item(question: Question, *, with_key: bool) -> dict:
-    row = question_row(question) | {"quiz": question.quiz_id, "position": question.position}
-    if not with_key:
-        return row
-    row["explanation"] = question.explanation
-    if question.kind in CHOICE_KINDS:
-        correct = {c.pk: c.is_correct for c in question.choices.all()}
-        row["choices"] = [c | {"is_correct": correct[c["id"]]} for c in row["choices"]]
-    else:
-        row["answer"] = question.answer
-    return row
-
-
-def item_row(item, *, with_key: bool) -> dict:
-    return item_rows([item], with_key=with_key)[0]

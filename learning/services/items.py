@@ -3,27 +3,35 @@
 Every write runs in one transaction and ends with ``path_content_changed``, so the version
 moves on and the cached tree and its ETag with it. Items recompute their ``content_hash``
 on save; a question's hash covers its choices, so new choices are hashed with it
-(``hash_with``) before they are saved. Input arrives validated (the API's
-serializers build on the bundle schema); what needs the database — that a parent section
-or a quiz belongs to the same path, that sections nest one level — is checked here.
+(``hash_with``) before they are saved. Input arrives validated (the API's serializers
+build on the bundle schema, the admin's forms on the models); what needs the database —
+that a parent section or a quiz belongs to the same path, that sections nest one level —
+is checked here. Deleting an item that came from upstream leaves a tombstone
+(``deleted_items_record``), so a sync keeps it deleted.
 """
 
 from django.db import transaction
 
 from config.errors import InvalidInput
-from learning.models import Choice, Path, PathItem, Question, Quiz, Section
-from learning.services.clones import deleted_items_record
+from learning.kinds import held_kinds, kind_of
+from learning.models import Choice, DeletedItem, Path, PathItem, Question, Quiz, Section
+from learning.services.clone_rows import rows_update
 from learning.services.paths import path_content_changed
 
 # --- items -----------------------------------------------------------------------------------
 
 
+def _holder_id(item: PathItem):
+    holder = kind_of(item).holder
+    return getattr(item, f"{holder}_id") if holder else None
+
+
 def _siblings(item: PathItem):
-    siblings = type(item).objects.filter(path_id=item.path_id)
-    if isinstance(item, Section):
-        siblings = siblings.filter(parent_id=item.parent_id)
-    elif isinstance(item, Question):
-        siblings = siblings.filter(quiz_id=item.quiz_id)
+    """The items ``item`` is numbered among: its kind in its path, under the same holder."""
+    kind = kind_of(item)
+    siblings = kind.model.objects.filter(path_id=item.path_id)
+    if kind.holder:
+        siblings = siblings.filter(**{f"{kind.holder}_id": _holder_id(item)})
     return siblings
 
 
@@ -79,18 +87,43 @@ def _save(item: PathItem, choices: list[dict] | None) -> None:
         for number, c in enumerate(choices)
     ]
     item.save(hash_with={"choices": pending})
-    Choice.objects.filter(question=item).delete()
+    Choice.objects.filter(question=item).delete()  # an editor's new choices are new rows
     for choice in pending:
         choice.question = item
     Choice.objects.bulk_create(pending)
 
 
+def choices_set(pairs: list[tuple[Question, list[Choice]]]) -> None:
+    """Give each question exactly the ``wanted`` choices (unsaved, in order): the stored
+    ones are updated in place by position, since answers may point at them; extra ones go,
+    missing ones are added. Three queries at most, whatever the number of questions."""
+    changed, gone, new = [], [], []
+    for question, wanted in pairs:
+        current = list(question.choices.all())
+        for choice, want in zip(current, wanted):
+            values = (want.text, want.is_correct, want.position)
+            if (choice.text, choice.is_correct, choice.position) != values:
+                choice.text, choice.is_correct, choice.position = values
+                changed.append(choice)
+        gone.extend(choice.pk for choice in current[len(wanted) :])
+        for want in wanted[len(current) :]:
+            want.question = question
+            new.append(want)
+    if changed:
+        rows_update(Choice, changed, ["text", "is_correct", "position"])
+    if gone:
+        Choice.objects.filter(pk__in=gone).delete()
+    if new:
+        Choice.objects.bulk_create(new)
+
+
 def _resolve(path: Path, model, fields: dict, item: PathItem | None = None) -> dict:
-    """Turn ids of related items into items of the same path (else a 400)."""
-    if model is Section and "parent" in fields:
-        fields["parent"] = _section_parent(path, fields["parent"], section=item)
-    if model is Question and "quiz" in fields:
-        fields["quiz"] = _quiz_of(path, fields["quiz"])
+    """Turn the id of an item's holder into an item of the same path (else a 400)."""
+    holder = kind_of(model).holder
+    if holder == "parent" and holder in fields:
+        fields[holder] = _section_parent(path, fields[holder], section=item)
+    elif holder == "quiz" and holder in fields:
+        fields[holder] = _quiz_of(path, fields[holder])
     return fields
 
 
@@ -115,14 +148,11 @@ def item_update(*, item: PathItem, data: dict) -> PathItem:
     fields = dict(data)
     position = fields.pop("position", None)
     choices = fields.pop("choices", None) if isinstance(item, Question) else None
-    before = (getattr(item, "parent_id", None), getattr(item, "quiz_id", None))
+    before = _holder_id(item)
     for name, value in _resolve(path, type(item), fields, item).items():
         setattr(item, name, value)
     _save(item, choices)
-    if position is not None or before != (
-        getattr(item, "parent_id", None),
-        getattr(item, "quiz_id", None),
-    ):
+    if position is not None or before != _holder_id(item):
         _place(item, position)
     path_content_changed(path)
     return item
@@ -145,3 +175,33 @@ def question_choices_changed(*, question: Question) -> None:
     if question.refresh_hash() != old:
         Question.objects.filter(pk=question.pk).update(content_hash=question.content_hash)
     path_content_changed(question.path)
+
+
+# --- tombstones ------------------------------------------------------------------------------
+
+
+def deleted_items_record(*, item: PathItem) -> None:
+    """Before ``item`` is deleted: a tombstone for it, and for the subsections or questions
+    that go with it, where they came from upstream (a ``synced_hash``), so that a sync does
+    not bring them back (see ``learning.merge``). Two queries at most."""
+    kind = kind_of(item)
+    items = [(item.origin_uid, item.synced_hash, kind.name)]
+    for held in held_kinds(kind):
+        tracked = (
+            held.model.objects.filter(**{f"{held.holder}_id": item.pk})
+            .exclude(synced_hash="")
+            .values_list("origin_uid", "synced_hash")
+        )
+        items.extend((uid, synced, held.name) for uid, synced in tracked)
+    tombstones = [
+        DeletedItem(path_id=item.path_id, origin_uid=uid, kind=name, synced_hash=synced)
+        for uid, synced, name in items
+        if synced
+    ]
+    if tombstones:
+        DeletedItem.objects.bulk_create(
+            tombstones,
+            update_conflicts=True,
+            unique_fields=["path", "origin_uid"],
+            update_fields=["kind", "synced_hash", "deleted_at"],
+        )

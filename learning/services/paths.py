@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.text import slugify
 
 from learning.models import Path
 
@@ -38,3 +39,17 @@ def paths_visibility_set(*, paths, visibility: str) -> int:
         .exclude(visibility=visibility)
         .update(visibility=visibility)
     )
+
+
+#: Slugs the API's routes use after ``paths/`` (``POST paths/import/``): never a path's.
+RESERVED_SLUGS = frozenset({"import"})
+
+
+def unique_slug(base: str) -> str:
+    """``base`` if free, else ``base-2``, ``base-3``… (one query)."""
+    base = slugify(base)[:100] or "path"
+    taken = set(Path.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    taken |= RESERVED_SLUGS
+    if base not in taken:
+        return base
+    return next(f"{base}-{n}" for n in range(2, len(taken) + 3) if f"{base}-{n}" not in taken)

@@ -3,7 +3,7 @@
 import pytest
 
 from learning.services.bundles import path_import
-from learning.services.clones import path_clone
+from learning.services.clone_path import path_clone
 from tests.bundles import small_bundle
 
 

@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms import FileField
 
 from learning.models import Choice, Flashcard, Path, Question, content_hash
-from learning.services.bundles import path_export, path_import
+from learning.selectors.bundles import path_export
+from learning.services.bundles import path_import
 from tests.bundles import small_bundle, uid
 
 pytestmark = pytest.mark.django_db

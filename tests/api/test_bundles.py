@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from config.errors import InvalidInput
 from learning.models import Choice, Path, Question, Section
-from learning.services.bundles import bundle_validate, bundled_paths_load, path_export, path_import
+from learning.selectors.bundles import path_export
+from learning.services.bundles import bundle_validate, bundled_paths_load, path_import
 from tests.bundles import sized_bundle, small_bundle
 
 pytestmark = pytest.mark.django_db

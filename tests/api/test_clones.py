@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
+from learning.kinds import KINDS
 from learning.models import (
     Choice,
     Flashcard,
@@ -18,10 +19,10 @@ from learning.models import (
     Section,
     content_hash,
 )
-from learning.selectors.clones import KINDS
-from learning.services.bundles import path_export, path_import
+from learning.selectors.bundles import path_export
+from learning.services.bundles import path_import
+from learning.services.clone_path import path_clone
 from learning.services.clone_rows import items_copy
-from learning.services.clones import path_clone
 from learning.services.paths import path_content_changed
 from tests.api.test_sync import item, new_question, sync
 from tests.bundles import sized_bundle, small_bundle, uid
@@ -161,7 +162,7 @@ def test_a_clone_holds_edits_of_its_source_off_but_not_other_clones(source):
     import psycopg
     from django.db import transaction
 
-    from learning.services.clones import source_share_lock
+    from learning.services.clone_path import source_share_lock
 
     settings = connection.settings_dict
     other = psycopg.connect(
@@ -189,7 +190,7 @@ def test_cloning_is_atomic(learner, source, monkeypatch):
         items_copy(**kwargs)  # every row copied, then the failure
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("learning.services.clones.items_copy", broken)
+    monkeypatch.setattr("learning.services.clone_path.items_copy", broken)
     with pytest.raises(RuntimeError):
         path_clone(path=source, user=learner)
     assert Path.objects.count() == 1

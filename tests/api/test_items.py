@@ -387,3 +387,9 @@ def test_questions_are_listed_quiz_by_quiz(learner_api, path):
     quizzes = [row["quiz"] for row in rows]
     assert quizzes == sorted(quizzes, key=quizzes.index) and quizzes[-1] == second.json()["id"]
     assert len(set(quizzes)) == 2
+
+
+def test_a_quiz_id_beyond_64_bits_is_a_400_not_a_500(learner_api, path):
+    answer = learner_api.get(f"/api/v1/paths/{path.slug}/questions/", {"quiz": "9" * 30})
+    assert answer.status_code == 400
+    assert answer.json()["fields"]["quiz"]

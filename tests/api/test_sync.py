@@ -12,10 +12,13 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from learning.models import Choice, Flashcard, Path, Podcast, Question, Quiz, Resource, Section
-from learning.services.bundles import path_export, path_import, path_replace
-from learning.services.clones import path_clone, path_sync, path_updates
+from learning.selectors.bundles import path_export
+from learning.selectors.clones import path_updates
+from learning.services.bundles import path_import, path_replace
+from learning.services.clone_path import path_clone
 from learning.services.items import item_delete
 from learning.services.paths import path_content_changed
+from learning.services.sync_path import path_sync
 from tests.bundles import sized_bundle, small_bundle, uid
 from tests.conftest import client_for
 

@@ -13,7 +13,7 @@ import pytest
 import kernels
 from kernels.answers import compare_expressions, evaluate_number, parse_tolerance
 from kernels.verify import probe
-from learning.services.bundle_schema import iter_bundle_items
+from learning.bundle_schema import iter_bundle_items
 from learning.services.bundles import BUNDLE_DIR, bundle_read, bundle_validate
 
 BUNDLE = bundle_validate(bundle_read(BUNDLE_DIR / "activation-functions.json"))

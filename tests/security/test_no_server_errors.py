@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from learning.models import Flashcard, Path, Question
 from learning.services.bundles import path_import
-from learning.services.clones import path_clone
+from learning.services.clone_path import path_clone
 from tests.bundles import small_bundle
 from tests.conftest import client_for
 

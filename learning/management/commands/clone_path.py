@@ -1,6 +1,6 @@
 """``manage.py clone_path SLUG --user NAME``: clone a path, or pull a clone's upstream updates.
 
-The same actions as the API (``learning.services.clones``), so the rules are the same:
+The same actions as the API (``learning.services.clone_path``, ``sync_path``), so the rules are the same:
 the user must be able to see the path to clone it, and own the clone (or be staff) to
 sync it.
 """
@@ -12,7 +12,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from config.errors import ApplicationError
 from learning.models import Path
-from learning.services.clones import path_clone, path_sync, path_updates
+from learning.selectors.clones import path_updates
+from learning.services.clone_path import path_clone
+from learning.services.sync_path import path_sync
 
 
 class Command(BaseCommand):

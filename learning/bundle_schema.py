@@ -266,28 +266,59 @@ class BundleSchema(_Strict):
             raise serializers.ValidationError(f"Only version {BUNDLE_VERSION} is supported.")
         return value
 
+    def to_internal_value(self, data):
+        # Counted before any item is validated, so a huge bundle costs nothing to refuse.
+        if isinstance(data, dict) and bundle_size(data) > MAX_ITEMS:
+            raise serializers.ValidationError(
+                {"non_field_errors": [f"A bundle holds at most {MAX_ITEMS} items."]}
+            )
+        return super().to_internal_value(data)
+
     def validate(self, attrs):
         uids = [
             item["origin_uid"]
             for item in iter_bundle_items(attrs)
             if item.get("origin_uid") is not None
         ]
-        if len(uids) > MAX_ITEMS:
-            raise serializers.ValidationError(f"A bundle holds at most {MAX_ITEMS} items.")
         if len(uids) != len(set(uids)):
             raise serializers.ValidationError("origin_uid values must be unique in a bundle.")
         return attrs
 
 
+def _listed(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+def bundle_entries(bundle: dict):
+    """Every item of a bundle as ``(kind name, item, holder item or None, position)``,
+    holders before what they hold, in the order of :data:`learning.kinds.KINDS`; tolerant
+    of a bundle not validated yet (what is not a list or an object is skipped)."""
+    sections = [s for s in _listed(bundle.get("sections")) if isinstance(s, dict)]
+    quizzes = [q for q in _listed(bundle.get("quizzes")) if isinstance(q, dict)]
+    for position, section in enumerate(sections):
+        yield "section", section, None, position
+    for section in sections:
+        for position, child in enumerate(_listed(section.get("children"))):
+            yield "section", child, section, position
+    for position, quiz in enumerate(quizzes):
+        yield "quiz", quiz, None, position
+    for quiz in quizzes:
+        for position, question in enumerate(_listed(quiz.get("questions"))):
+            yield "question", question, quiz, position
+    for position, card in enumerate(_listed(bundle.get("flashcards"))):
+        yield "flashcard", card, None, position
+    for position, resource in enumerate(_listed(bundle.get("resources"))):
+        yield "resource", resource, None, position
+    if isinstance(bundle.get("podcast"), dict):
+        yield "podcast", bundle["podcast"], None, 0
+
+
+def bundle_size(bundle: dict) -> int:
+    """How many items a bundle holds, every kind counted (choices go with their question)."""
+    return sum(1 for _ in bundle_entries(bundle))
+
+
 def iter_bundle_items(bundle: dict):
-    """Every item dict of a bundle, parents before children."""
-    for section in bundle.get("sections") or []:
-        yield section
-        yield from section.get("children") or []
-    yield from bundle.get("flashcards") or []
-    for quiz in bundle.get("quizzes") or []:
-        yield quiz
-        yield from quiz.get("questions") or []
-    if bundle.get("podcast"):
-        yield bundle["podcast"]
-    yield from bundle.get("resources") or []
+    """Every item dict of a bundle, holders before what they hold."""
+    for _, item, _, _ in bundle_entries(bundle):
+        yield item
