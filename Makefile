@@ -54,9 +54,10 @@ test-engines: install ## PostgreSQL and Redis
 		CELERY_RESULT_BACKEND=$(TEST_BROKER_URL) \
 		STUDYTREE_DATA_DIR=$(CURDIR)/var/test-engines $(PY) -m pytest $(PYTEST_ARGS)
 
-lint: install
+lint: install ## ruff, and the import-direction contracts (pyproject.toml, import-linter)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install
 	$(VENV)/bin/ruff check --fix .

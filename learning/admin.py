@@ -23,15 +23,12 @@ from rest_framework import serializers
 
 from config.errors import ApplicationError, InvalidInput, error_fields
 from learning.bundle_schema import validate_question
+from learning.kinds import FLASHCARD, PODCAST, QUIZ, RESOURCE, SECTION, ItemKind, kind_of
 from learning.models import (
     Choice,
-    Flashcard,
     Path,
-    Podcast,
     Question,
     QuestionKind,
-    Quiz,
-    Resource,
     Section,
     Visibility,
 )
@@ -39,15 +36,37 @@ from learning.selectors.bundles import path_export
 from learning.selectors.paths import with_item_counts
 from learning.services.bundles import path_import
 from learning.services.clone_path import path_clone
-from learning.services.items import item_delete, question_choices_changed
+from learning.services.items import (
+    item_create,
+    item_delete,
+    item_update,
+    question_choices_changed,
+)
 from learning.services.paths import path_content_changed, path_delete, paths_visibility_set
 
 # --- the path and its items ----------------------------------------------------------------
 
 
 class ItemFormSet(BaseInlineFormSet):
-    """Deletes through ``item_delete``, as the API does, so that an upstream item deleted
-    from a clone leaves its tombstone and stays deleted after a sync."""
+    """Adds, edits and deletes through the item services, as the API does: a new or moved
+    item is numbered among its siblings, and an upstream item deleted from a clone leaves
+    its tombstone and stays deleted after a sync."""
+
+    def _data(self, form, names) -> dict:
+        data = {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
+        holder = kind_of(self.model).holder
+        if holder in data:  # the services take the holder's id, as the API sends it
+            data[holder] = data[holder].pk if data[holder] is not None else None
+        return data
+
+    def save_new(self, form, commit=True):
+        fields = [name for name in form.fields if name not in ("id", "path", "DELETE")]
+        return item_create(path=self.instance, model=self.model, data=self._data(form, fields))
+
+    def save_existing(self, form, obj, commit=True):
+        if not form.has_changed():
+            return obj
+        return item_update(item=obj, data=self._data(form, form.changed_data))
 
     def delete_existing(self, obj, commit=True):
         if commit:
@@ -60,11 +79,15 @@ class _ItemInline(admin.TabularInline):
     show_change_link = True
 
 
-class SectionInline(_ItemInline):
-    model = Section
-    fk_name = "path"
-    fields = ("position", "title", "parent", "body")
+def _item_inline(kind: ItemKind, base=_ItemInline, **options):
+    """The inline of one kind of item: its place, its holder and its content fields."""
+    holder = (kind.holder,) if kind.holder else ()
+    fields = (*(() if kind.single else ("position",)), *holder, *kind.synced_fields)
+    attrs = {"model": kind.model, "fields": fields, "fk_name": "path"} | options
+    return type(f"{kind.model.__name__}Inline", (base,), attrs)
 
+
+class _SectionInline(_ItemInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "parent":
             path_id = request.resolver_match.kwargs.get("object_id")
@@ -72,28 +95,20 @@ class SectionInline(_ItemInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class FlashcardInline(_ItemInline):
-    model = Flashcard
-    fields = ("position", "front", "back", "claim")
-
-
-class QuizInline(_ItemInline):
-    model = Quiz
-    fields = ("position", "title")
-
-
-class ResourceInline(_ItemInline):
-    model = Resource
-    fields = ("position", "title", "authors", "year", "kind", "url")
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-
-
-class PodcastInline(admin.StackedInline):
-    model = Podcast
+class _PodcastInline(admin.StackedInline):
     formset = ItemFormSet
     max_num = 1
     extra = 0
-    fields = ("title", "duration_seconds", "audio", "transcript")
+
+
+#: The path page's inlines, one per kind of item (a quiz's questions have their own page).
+ITEM_INLINES = (
+    _item_inline(SECTION, _SectionInline),
+    _item_inline(FLASHCARD),
+    _item_inline(QUIZ),
+    _item_inline(RESOURCE, formfield_overrides={models.URLField: {"assume_scheme": "https"}}),
+    _item_inline(PODCAST, _PodcastInline),
+)
 
 
 class BundleUploadForm(forms.Form):
@@ -119,7 +134,7 @@ class PathAdmin(admin.ModelAdmin):
         ("version", "cloned_from", "source_version"),
         ("created_at", "updated_at"),
     )
-    inlines = (SectionInline, FlashcardInline, QuizInline, ResourceInline, PodcastInline)
+    inlines = ITEM_INLINES
     actions = ("publish", "unpublish", "export_bundles", "clone_for_me")
     change_list_template = "admin/learning/path/change_list.html"
 

@@ -98,7 +98,7 @@ def test_saving_through_the_admin_rehashes_and_bumps_the_version(admin_client, p
     assert fresh.back == "one quarter"
     assert fresh.content_hash == content_hash(fresh.content()) != card.content_hash
     path.refresh_from_db()
-    assert path.version == 2
+    assert path.version > 1  # each item service and the path form move it on
 
 
 def test_question_choices_edited_in_the_admin_rehash_the_question(admin_client, path):
@@ -262,3 +262,21 @@ def test_clone_action_uses_the_clone_service(admin_client, staff, path):
     assert clone.owner == staff
     assert (clone.visibility, clone.source_version) == ("private", path.version)
     assert clone.flashcards.count() == path.flashcards.count()
+
+
+def test_an_item_added_in_an_inline_is_numbered_among_its_siblings(admin_client, path):
+    """Inline adds go through ``item_create``: a card added at position 0 goes first and
+    the others move down, as the API would place it."""
+    url = f"{CHANGELIST}{path.pk}/change/"
+    data = form_data(admin_client.get(url))
+    prefix = next(k for k in data if k.endswith("-TOTAL_FORMS") and "flashcard" in k).split("-")[0]
+    new = int(data[f"{prefix}-TOTAL_FORMS"])
+    data[f"{prefix}-TOTAL_FORMS"] = new + 1
+    data |= {f"{prefix}-{new}-position": 0, f"{prefix}-{new}-front": "New first",
+             f"{prefix}-{new}-back": "card", f"{prefix}-{new}-claim": "null"}  # fmt: skip
+    answer = admin_client.post(url, data)
+    assert answer.status_code == 302, answer.context and answer.context["errors"]
+    cards = list(Flashcard.objects.filter(path=path).order_by("position", "id"))
+    assert [c.front for c in cards][0] == "New first"
+    assert [c.position for c in cards] == list(range(len(cards)))
+    assert cards[0].content_hash == content_hash(cards[0].content())
