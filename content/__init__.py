@@ -1,1 +1,2 @@
-"""The generation pipeline run by Celery workers, and rendering of Markdown and LaTeX."""
+"""The generation pipeline run by Celery workers (figures, verification, podcast audio):
+still to come. It depends on ``learning``, never the reverse."""
