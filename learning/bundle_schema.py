@@ -42,9 +42,27 @@ class ItemSchema(_Strict):
     origin_uid = serializers.UUIDField(required=False)
 
 
+class ProseClaimSchema(_Strict):
+    """A number the section's prose states: ``text`` as it appears in the body, and the
+    expression whose value it is (SPEC §6 language), e.g. ``{"text": "0.25", "compute":
+    "sigmoid.derivative(0)", "value": 0.25}``."""
+
+    text = serializers.CharField(max_length=200)
+    compute = serializers.CharField(max_length=500)
+    value = serializers.JSONField()
+    tolerance = serializers.CharField(required=False, max_length=20)
+
+    def validate(self, attrs):
+        validate_number(attrs["value"], "value")
+        check_expression(attrs["compute"], field="compute")
+        check_tolerance(attrs.get("tolerance"))
+        return attrs
+
+
 class ChildSectionSchema(ItemSchema):
     title = serializers.CharField(max_length=200)
     body = serializers.CharField(allow_blank=True, required=False, default="", max_length=200_000)
+    claims = ProseClaimSchema(many=True, required=False, max_length=200)  # optional: no default
     children = serializers.ListField(max_length=0, required=False, default=list)
 
 

@@ -34,7 +34,8 @@ class ItemKind:
     #: The foreign key to the item that holds this one, and that item's kind.
     holder: str | None = None
     holder_kind: str | None = None
-    #: Content that is an answer key: only the owner and staff ever read it.
+    #: Content only the owner and staff read: answer keys, and the claims the
+    #: verification step checks. Never in a tree or preview.
     key_fields: tuple[str, ...] = ()
     #: Not content, but follows upstream's item on a sync (shared, like figures).
     shared_fields: tuple[str, ...] = ()
@@ -54,8 +55,8 @@ class ItemKind:
 
 
 SECTION = ItemKind(
-    "section", "sections", Section, ("title", "body"), "title",
-    holder="parent", holder_kind="section", preview=PREVIEW_FIRST,
+    "section", "sections", Section, ("title", "body", "claims"), "title",
+    holder="parent", holder_kind="section", key_fields=("claims",), preview=PREVIEW_FIRST,
 )  # fmt: skip
 QUIZ = ItemKind("quiz", "quizzes", Quiz, ("title",), "title")
 QUESTION = ItemKind(

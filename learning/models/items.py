@@ -64,7 +64,7 @@ class PathItem(models.Model):
 class Section(PathItem):
     """A section of the deep article: Markdown with ``$…$``/``$$…$$`` LaTeX, nested one level."""
 
-    content_fields = ("title", "body", "parent_uid")
+    content_fields = ("title", "body", "parent_uid", "claims")
 
     path = models.ForeignKey(Path, on_delete=models.CASCADE, related_name="sections")
     parent = models.ForeignKey(
@@ -72,9 +72,23 @@ class Section(PathItem):
     )
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
+    claims = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The numbers the body states: [{text, compute, value, tolerance?}]; the "
+        "verification step checks that each text occurs in the body and its value is right.",
+    )
 
     def __str__(self) -> str:
         return self.title
+
+    def content(self) -> dict:
+        """Claims count as content only once a section has some, so the hashes of sections
+        written before claims existed stay what they were."""
+        content = super().content()
+        if not content["claims"]:
+            del content["claims"]
+        return content
 
     @property
     def parent_uid(self) -> str | None:

@@ -13,6 +13,8 @@ def item_bundle(kind: ItemKind, item: PathItem) -> dict:
     """One item as the bundle holds it: its ``origin_uid`` and its content fields."""
     entry = {"origin_uid": str(item.origin_uid)}
     entry |= {name: getattr(item, name) for name in kind.fields}
+    if kind is SECTION and not item.claims:
+        del entry["claims"]  # optional in the format: bundles without claims stay as they were
     if kind is QUESTION:
         entry["choices"] = [
             {"text": c.text, "is_correct": c.is_correct} for c in item.choices.all()

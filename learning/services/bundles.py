@@ -65,9 +65,10 @@ def _choices_of(data: dict) -> list[Choice]:
 
 def _fill(item: PathItem, kind: ItemKind, data: dict, position: int) -> None:
     """Give ``item`` the bundle item's content and place (a validated bundle holds every
-    field, defaults included)."""
+    field with its default, but for optional ones such as a section's claims)."""
     for name in kind.fields:
-        setattr(item, name, data[name])
+        value = data[name] if name in data else item._meta.get_field(name).get_default()
+        setattr(item, name, value)
     item.position = position
 
 
