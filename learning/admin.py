@@ -54,9 +54,10 @@ class ItemFormSet(BaseInlineFormSet):
 
     def _data(self, form, names) -> dict:
         data = {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
-        holder = kind_of(self.model).holder
-        if holder in data:  # the services take the holder's id, as the API sends it
-            data[holder] = data[holder].pk if data[holder] is not None else None
+        kind = kind_of(self.model)
+        for link in (kind.holder, *kind.ref_fields):  # the services take ids, as the API
+            if link in data:
+                data[link] = data[link].pk if data[link] is not None else None
         return data
 
     def save_new(self, form, commit=True):
@@ -82,7 +83,12 @@ class _ItemInline(admin.TabularInline):
 def _item_inline(kind: ItemKind, base=_ItemInline, **options):
     """The inline of one kind of item: its place, its holder and its content fields."""
     holder = (kind.holder,) if kind.holder else ()
-    fields = (*(() if kind.single else ("position",)), *holder, *kind.synced_fields)
+    fields = (
+        *(() if kind.single else ("position",)),
+        *holder,
+        *kind.synced_fields,
+        *kind.ref_fields,
+    )
     attrs = {"model": kind.model, "fields": fields, "fk_name": "path"} | options
     return type(f"{kind.model.__name__}Inline", (base,), attrs)
 
@@ -95,6 +101,14 @@ class _SectionInline(_ItemInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class _FlashcardInline(_ItemInline):
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "section":  # a section of this path
+            path_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Section.objects.filter(path_id=path_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 class _PodcastInline(admin.StackedInline):
     formset = ItemFormSet
     max_num = 1
@@ -104,7 +118,7 @@ class _PodcastInline(admin.StackedInline):
 #: The path page's inlines, one per kind of item (a quiz's questions have their own page).
 ITEM_INLINES = (
     _item_inline(SECTION, _SectionInline),
-    _item_inline(FLASHCARD),
+    _item_inline(FLASHCARD, _FlashcardInline),
     _item_inline(QUIZ),
     _item_inline(RESOURCE, formfield_overrides={models.URLField: {"assume_scheme": "https"}}),
     _item_inline(PODCAST, _PodcastInline),

@@ -131,6 +131,9 @@ class FlashcardSchema(ItemSchema):
     front = serializers.CharField(max_length=5000)
     back = serializers.CharField(max_length=5000)
     claim = ClaimSchema(required=False, allow_null=True, default=None)
+    section = serializers.UUIDField(
+        required=False, allow_null=True, default=None, help_text="A section's origin_uid."
+    )
 
 
 class ChoiceSchema(_Strict):
@@ -300,7 +303,19 @@ class BundleSchema(_Strict):
         ]
         if len(uids) != len(set(uids)):
             raise serializers.ValidationError("origin_uid values must be unique in a bundle.")
+        sections = {str(s.get("origin_uid")) for s, _ in _entries_of(attrs, "section")}
+        unknown = {
+            f"flashcards.{index}.section": ["No section of this bundle has this origin_uid."]
+            for index, card in enumerate(attrs.get("flashcards") or [])
+            if card.get("section") is not None and str(card["section"]) not in sections
+        }
+        if unknown:
+            raise serializers.ValidationError(unknown)
         return attrs
+
+
+def _entries_of(bundle: dict, kind: str):
+    return [(item, holder) for name, item, holder, _ in bundle_entries(bundle) if name == kind]
 
 
 def _listed(value) -> list:

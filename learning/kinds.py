@@ -34,6 +34,9 @@ class ItemKind:
     #: The foreign key to the item that holds this one, and that item's kind.
     holder: str | None = None
     holder_kind: str | None = None
+    #: Foreign keys to other items of the path that are content, ``(field, kind name)``:
+    #: a bundle names the item by its ``origin_uid``, a row by its id (a card's section).
+    refs: tuple[tuple[str, str], ...] = ()
     #: Content only the owner and staff read: answer keys, and the claims the
     #: verification step checks. Never in a tree or preview.
     key_fields: tuple[str, ...] = ()
@@ -42,6 +45,10 @@ class ItemKind:
     preview: str = PREVIEW_ALL
     #: At most one per path (the podcast).
     single: bool = False
+
+    @property
+    def ref_fields(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.refs)
 
     @property
     def synced_fields(self) -> tuple[str, ...]:
@@ -66,7 +73,7 @@ QUESTION = ItemKind(
 )  # fmt: skip
 FLASHCARD = ItemKind(
     "flashcard", "flashcards", Flashcard, ("front", "back", "claim"), "front",
-    key_fields=("claim",), preview=PREVIEW_FIRST,
+    refs=(("section", "section"),), key_fields=("claim",), preview=PREVIEW_FIRST,
 )  # fmt: skip
 RESOURCE = ItemKind(
     "resource", "resources", Resource, ("title", "authors", "year", "kind", "url"), "title"
@@ -85,6 +92,12 @@ _BY_MODEL = {kind.model: kind for kind in KINDS}
 def kind_of(item: PathItem | type[PathItem]) -> ItemKind:
     """The kind of an item (or of an item model)."""
     return _BY_MODEL[item if isinstance(item, type) else type(item)]
+
+
+def ref_uid(item: PathItem, field: str) -> str | None:
+    """The ``origin_uid`` of the item ``item`` refers to through ``field``, or None."""
+    other = getattr(item, field)
+    return str(other.origin_uid) if other is not None else None
 
 
 def held_kinds(kind: ItemKind) -> list[ItemKind]:

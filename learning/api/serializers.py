@@ -42,6 +42,9 @@ class SectionWrite(_Placed, ChildSectionSchema):
 
 class FlashcardWrite(_Placed, FlashcardSchema):
     origin_uid = None
+    section = serializers.IntegerField(
+        required=False, allow_null=True, help_text="A section of the same path, or null."
+    )
 
 
 class QuizWrite(_Placed, QuizSchema):
@@ -99,6 +102,9 @@ class SectionOut(ChildSectionOut):
 class FlashcardOut(_ItemOut):
     front = serializers.CharField()
     back = serializers.CharField()
+    section = serializers.IntegerField(
+        allow_null=True, help_text="The id of the section the card belongs to, or null."
+    )
 
 
 class ChoiceOut(serializers.Serializer):

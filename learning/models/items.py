@@ -96,17 +96,33 @@ class Section(PathItem):
 
 
 class Flashcard(PathItem):
-    """A card to review; ``claim`` makes it machine-checkable (see SPEC §6)."""
+    """A card to review; ``claim`` makes it machine-checkable (see SPEC §6). It may belong
+    to a section of the article (its prompts at the end of that section)."""
 
-    content_fields = ("front", "back", "claim")
+    content_fields = ("front", "back", "claim", "section_uid")
 
     path = models.ForeignKey(Path, on_delete=models.CASCADE, related_name="flashcards")
     front = models.TextField()
     back = models.TextField()
     claim = models.JSONField(null=True, blank=True)
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="flashcards"
+    )
 
     def __str__(self) -> str:
         return self.front[:80]
+
+    @property
+    def section_uid(self) -> str | None:
+        return str(self.section.origin_uid) if self.section_id else None
+
+    def content(self) -> dict:
+        """The section counts as content once a card has one, so the hashes of cards
+        written before sections could be named stay what they were."""
+        content = super().content()
+        if content["section_uid"] is None:
+            del content["section_uid"]
+        return content
 
 
 class Quiz(PathItem):

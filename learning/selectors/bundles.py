@@ -4,7 +4,16 @@ content fields per kind are :mod:`learning.kinds`'s; ``learning.services.bundles
 the same shape back."""
 
 from learning.bundle_schema import BUNDLE_FORMAT, BUNDLE_VERSION
-from learning.kinds import FLASHCARD, PODCAST, QUESTION, QUIZ, RESOURCE, SECTION, ItemKind
+from learning.kinds import (
+    FLASHCARD,
+    PODCAST,
+    QUESTION,
+    QUIZ,
+    RESOURCE,
+    SECTION,
+    ItemKind,
+    ref_uid,
+)
 from learning.models import Path, PathItem
 from learning.selectors.items import path_items, section_tree
 
@@ -13,6 +22,7 @@ def item_bundle(kind: ItemKind, item: PathItem) -> dict:
     """One item as the bundle holds it: its ``origin_uid`` and its content fields."""
     entry = {"origin_uid": str(item.origin_uid)}
     entry |= {name: getattr(item, name) for name in kind.fields}
+    entry |= {name: ref_uid(item, name) for name in kind.ref_fields}
     if kind is SECTION and not item.claims:
         del entry["claims"]  # optional in the format: bundles without claims stay as they were
     if kind is QUESTION:

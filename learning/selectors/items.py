@@ -33,7 +33,7 @@ def path_items(path: Path) -> dict:
     )
     return {
         "sections": list(path.sections.order_by(*ORDER)),
-        "flashcards": list(path.flashcards.order_by(*ORDER)),
+        "flashcards": list(path.flashcards.select_related("section").order_by(*ORDER)),
         "quizzes": quizzes,
         "questions": [question for quiz in quizzes for question in quiz.questions.all()],
         "podcast": Podcast.objects.filter(path=path).first(),
@@ -67,6 +67,7 @@ def reader_row(item: PathItem) -> dict:
     kind = kind_of(item)
     row = {"id": item.pk, "origin_uid": str(item.origin_uid)}
     row |= {name: getattr(item, name) for name in kind.reader_fields}
+    row |= {name: getattr(item, f"{name}_id") for name in kind.ref_fields}
     if kind is QUESTION:
         row["choices"] = [{"id": c.pk, "text": c.text} for c in item.choices.all()]
     return row

@@ -63,12 +63,16 @@ def _choices_of(data: dict) -> list[Choice]:
     ]
 
 
-def _fill(item: PathItem, kind: ItemKind, data: dict, position: int) -> None:
+def _fill(item: PathItem, kind: ItemKind, data: dict, position: int, made: dict) -> None:
     """Give ``item`` the bundle item's content and place (a validated bundle holds every
-    field with its default, but for optional ones such as a section's claims)."""
+    field with its default, but for optional ones such as a section's claims), and the
+    items it refers to, from ``made``: ``(kind name, origin_uid)`` → item, made before."""
     for name in kind.fields:
         value = data[name] if name in data else item._meta.get_field(name).get_default()
         setattr(item, name, value)
+    for name, other in kind.refs:
+        uid = data.get(name)
+        setattr(item, name, made[(other, str(uid))] if uid is not None else None)
     item.position = position
 
 
@@ -79,27 +83,28 @@ def items_materialize(path: Path, bundle: dict, *, track_upstream: bool = False)
     ``track_upstream`` records each item's hash as the upstream hash it was synced at, so
     a later sync can tell the owner's edits from upstream's.
     """
-    made: dict[int, PathItem] = {}  # id() of a bundle item -> its model item
+    made: dict = {}  # id() of a bundle item, and (kind name, origin_uid) -> its model item
     waves: dict[tuple[str, bool], list[PathItem]] = {}
     choices: dict[int, list[Choice]] = {}  # id() of a question -> its choices, tied to it
     for name, data, holder, position in bundle_entries(bundle):
         kind = KIND[name]
-        uid = data.get("origin_uid")
-        item = kind.model(path=path, origin_uid=uuid.UUID(uid) if uid else uuid.uuid4())
-        _fill(item, kind, data, position)
+        uid = uuid.UUID(data["origin_uid"]) if data.get("origin_uid") else uuid.uuid4()
+        item = kind.model(path=path, origin_uid=uid)
+        _fill(item, kind, data, position, made)
         if holder is not None:
             setattr(item, kind.holder, made[id(holder)])
         if kind is QUESTION:
             choices[id(item)] = _choices_of(data)
             for choice in choices[id(item)]:
                 choice.question = item
-        made[id(data)] = item
+        made[id(data)] = made[(name, str(uid))] = item
         waves.setdefault((name, holder is not None), []).append(item)
     for (name, _), items in waves.items():  # in bundle_entries' order: holders first
-        holder = KIND[name].holder
+        kind = KIND[name]
+        links = [*([kind.holder] if kind.holder else []), *kind.ref_fields]
         for item in items:
-            if holder:  # the holder is saved now: take its id
-                setattr(item, holder, getattr(item, holder))
+            for link in links:  # what it points at is saved now: take its id
+                setattr(item, link, getattr(item, link))
             parts = {"choices": choices[id(item)]} if id(item) in choices else {}
             item.refresh_hash(**parts)
             if track_upstream:
@@ -123,7 +128,7 @@ def items_replace(path: Path, bundle: dict) -> None:
     for kind in reversed(KINDS):
         gone = [i.pk for key, i in existing.items() if key[0] == kind.name and key not in wanted]
         kind.model.objects.filter(pk__in=gone).delete()
-    made: dict[int, PathItem] = {}
+    made: dict = {}
     questions = []
     for name, data, holder, position in entries:
         kind = KIND[name]
@@ -131,7 +136,7 @@ def items_replace(path: Path, bundle: dict) -> None:
         if item is None:
             uid = data.get("origin_uid")
             item = kind.model(path=path, origin_uid=uuid.UUID(uid) if uid else uuid.uuid4())
-        _fill(item, kind, data, position)
+        _fill(item, kind, data, position, made)
         if kind.holder:
             setattr(item, kind.holder, made[id(holder)] if holder is not None else None)
         if kind is QUESTION:
@@ -140,7 +145,7 @@ def items_replace(path: Path, bundle: dict) -> None:
             questions.append((item, choices))
         else:
             item.save()
-        made[id(data)] = item
+        made[id(data)] = made[(name, str(item.origin_uid))] = item
     choices_set(questions)
 
 

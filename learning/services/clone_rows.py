@@ -46,7 +46,7 @@ def items_copy(*, source: Path, clone: Path) -> None:
     steps = [
         rows_copy(Section, where="s.{parent} IS NULL"),
         rows_copy(Section, holder="parent", where="h.{parent} IS NULL"),
-        rows_copy(Flashcard),
+        rows_copy(Flashcard, refs=("section",)),
         rows_copy(Quiz),
         rows_copy(Question, holder="quiz"),
         rows_copy(Choice, holder="question"),
@@ -59,14 +59,19 @@ def items_copy(*, source: Path, clone: Path) -> None:
 
 
 def rows_copy(
-    model: type[models.Model], *, holder: str | None = None, where: str = ""
+    model: type[models.Model],
+    *,
+    holder: str | None = None,
+    refs: tuple[str, ...] = (),
+    where: str = "",
 ) -> tuple[str, list[str]]:
     """The ``INSERT … SELECT`` copying ``model``'s rows of the source path into the clone,
     and its parameters by name (``"source"`` or ``"clone"``, the paths' ids in order).
 
     Aliases: ``s`` the source row; with a ``holder`` foreign key, ``h`` the row it points
-    to and ``n`` that row's copy in the clone. ``where`` may name columns as
-    ``{field_name}`` (of ``model``).
+    to and ``n`` that row's copy in the clone. ``refs`` are nullable foreign keys to other
+    items (a card's section), pointed at their copies the same way (``r0``/``m0``…, outer
+    joins). ``where`` may name columns as ``{field_name}`` (of ``model``).
     """
     quote = connection.ops.quote_name
     meta = model._meta
@@ -84,6 +89,18 @@ def rows_copy(
             f" JOIN {quote(target.db_table)} n ON n.{path_id} = %s AND n.{origin} = h.{origin}"
         )
         group = f"PARTITION BY s.{column[holder]} "
+    copies = {}
+    for index, name in enumerate(refs):
+        target = meta.get_field(name).related_model._meta
+        table, pk_column = quote(target.db_table), quote(target.pk.column)
+        origin = quote(target.get_field("origin_uid").column)
+        path_id = quote(target.get_field("path").column)
+        joins += (
+            f" LEFT JOIN {table} r{index} ON r{index}.{pk_column} = s.{column[name]}"
+            f" LEFT JOIN {table} m{index} ON m{index}.{path_id} = %s"
+            f" AND m{index}.{origin} = r{index}.{origin}"
+        )
+        copies[name] = f"m{index}.{pk_column}"
     names, values = [], []
     for field in meta.concrete_fields:
         if field.primary_key:
@@ -94,6 +111,8 @@ def rows_copy(
             params.append("clone")
         elif field.name == holder:
             values.append(f"n.{quote(field.target_field.column)}")
+        elif field.name in copies:
+            values.append(copies[field.name])
         elif field.name == "position":
             values.append(f"ROW_NUMBER() OVER ({group}ORDER BY s.{column['position']}, s.{pk}) - 1")
         elif field.name == "synced_hash":
@@ -102,6 +121,7 @@ def rows_copy(
             values.append(f"s.{quote(field.column)}")
     if holder:
         params.append("clone")
+    params.extend("clone" for _ in refs)
     # A choice has no path of its own: its question's says where it belongs.
     owner = f"s.{column['path']}" if "path" in column else f"h.{path_id}"
     params.append("source")

@@ -117,13 +117,30 @@ def choices_set(pairs: list[tuple[Question, list[Choice]]]) -> None:
         Choice.objects.bulk_create(new)
 
 
+def _referred(path: Path, model, name: str, pk: int | None):
+    """The item of ``path`` that ``pk`` names through the reference ``name``, or a 400."""
+    if pk is None:
+        return None
+    target = model._meta.get_field(name).related_model
+    found = target.objects.filter(pk=pk, path=path).first()
+    if found is None:
+        problem = f"Not a {target._meta.verbose_name} of this path."
+        raise InvalidInput(f"{name}: {problem}", fields={name: [problem]})
+    return found
+
+
 def _resolve(path: Path, model, fields: dict, item: PathItem | None = None) -> dict:
-    """Turn the id of an item's holder into an item of the same path (else a 400)."""
-    holder = kind_of(model).holder
+    """Turn the ids of an item's holder and references into items of the same path (else
+    a 400)."""
+    kind = kind_of(model)
+    holder = kind.holder
     if holder == "parent" and holder in fields:
         fields[holder] = _section_parent(path, fields[holder], section=item)
     elif holder == "quiz" and holder in fields:
         fields[holder] = _quiz_of(path, fields[holder])
+    for name in kind.ref_fields:
+        if name in fields:
+            fields[name] = _referred(path, model, name, fields[name])
     return fields
 
 

@@ -10,7 +10,7 @@ import uuid
 
 from django.db.models.fields.files import FieldFile
 
-from learning.kinds import KIND, KINDS
+from learning.kinds import KIND, KINDS, ref_uid
 from learning.merge import Group, Key, MergePlan, entry
 from learning.models import Choice, DeletedItem, PathItem
 from learning.services.clone_rows import rows_update
@@ -151,6 +151,9 @@ class PlanWriter:
         if kind.holder:
             holder = self.future_group(key)[1]
             setattr(item, kind.holder, self.items[holder] if holder else None)
+        for name, other in kind.refs:  # to your copy of what upstream's item points at
+            uid = ref_uid(theirs, name)
+            setattr(item, name, self.items.get((other, uid)) if uid else None)
         parts = {}
         if key[0] == "question":
             self.choices[key] = parts["choices"] = [
@@ -161,10 +164,12 @@ class PlanWriter:
         item.synced_hash = theirs.content_hash
 
     def _create(self, positions: dict[Key, int]) -> None:
-        """Bulk-insert the new items, holders before what they hold."""
-        waves: list[list[Key]] = [[], []]
+        """Bulk-insert the new items: holders, then what they hold, then items that refer to
+        other items (a card to its section), so whatever an item points at has its id."""
+        waves: list[list[Key]] = [[], [], []]
         for key in self.added:
-            waves[self.upstream.group_of[key][1] is not None].append(key)
+            wave = 2 if KIND[key[0]].refs else int(self.upstream.group_of[key][1] is not None)
+            waves[wave].append(key)
         for wave in waves:
             for kind in KINDS:
                 keys = [key for key in wave if key[0] == kind.name]
@@ -223,7 +228,8 @@ class PlanWriter:
             items = [item for key, item in self.dirty.items() if key[0] == kind.name]
             if not items:
                 continue
-            fields = [*kind.synced_fields, "content_hash", "synced_hash", "position"]
+            fields = [*kind.synced_fields, *kind.ref_fields, "content_hash", "synced_hash"]
+            fields.append("position")
             if kind.holder:
                 fields.append(kind.holder)
             rows_update(kind.model, items, fields)
