@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.exceptions import AuthenticationFailed, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -65,9 +66,16 @@ class RegisterView(_AuthView):
 
 
 class TokenView(_AuthView):
+    def get_authenticate_header(self, request) -> str:
+        return "Token"  # wrong credentials are a 401, as for a bad token
+
     @extend_schema(request=AuthTokenSerializer, responses={200: TokenOutSerializer}, tags=["auth"])
     def post(self, request):
         data = AuthTokenSerializer(data=request.data, context={"request": request})
-        data.is_valid(raise_exception=True)
+        if not data.is_valid():
+            codes = data.errors.get("non_field_errors", [])
+            if any(getattr(error, "code", None) == "authorization" for error in codes):
+                raise AuthenticationFailed("Unable to sign in with that username and password.")
+            raise ValidationError(data.errors)
         token, _ = Token.objects.get_or_create(user=data.validated_data["user"])
         return Response({"token": token.key})

@@ -22,6 +22,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api_conventions import PAGE, paginated
 from config.errors import Forbidden, InvalidInput
 from learning.api import serializers as io
 from learning.models import Flashcard, Question, Quiz, Resource, Section
@@ -122,7 +123,7 @@ class _QuestionDetailView(_ItemDetailView):
 def _views(model, kind: str, write, out, detail_base=_ItemDetailView):
     """The list and detail views of one kind of item, with their OpenAPI description."""
     tags = ["items"]
-    list_params = (
+    list_params = [PAGE] + (
         [OpenApiParameter("quiz", OpenApiTypes.INT, description="Only this quiz's questions.")]
         if model is Question
         else []
@@ -131,7 +132,8 @@ def _views(model, kind: str, write, out, detail_base=_ItemDetailView):
         get=extend_schema(
             tags=tags,
             parameters=list_params,
-            responses=out(many=True),
+            responses=paginated(out),
+            operation_id=f"v1_paths_{kind}_list",
             summary=f"The path's {kind} (owner and staff; keys included)",
         ),
         post=extend_schema(

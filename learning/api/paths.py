@@ -17,6 +17,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api_conventions import PAGE, paginated, parse_flag
 from learning.api.serializers import BundleOut, PathSummaryOut, PathWrite, TreeOut
 from learning.selectors.bundles import path_export
 from learning.selectors.paths import (
@@ -41,14 +42,16 @@ class PathListView(APIView):
     @extend_schema(
         tags=TAGS,
         parameters=[
+            PAGE,
             OpenApiParameter("mine", OpenApiTypes.BOOL, description="Only your own paths."),
             OpenApiParameter("q", OpenApiTypes.STR, description="Words in title or summary."),
         ],
-        responses=PathSummaryOut(many=True),
+        responses=paginated(PathSummaryOut),
+        operation_id="v1_paths_list",
     )
     def get(self, request):
         """Public paths and your own (staff: all), paginated, light rows with counts."""
-        mine = request.query_params.get("mine", "").lower() in ("1", "true", "yes")
+        mine = parse_flag(request.query_params.get("mine"), "mine")
         if mine and not request.user.is_authenticated:
             raise NotAuthenticated("Sign in to list your own paths.")
         paths = paths_listed(

@@ -27,12 +27,14 @@ def test_token_exchange(api, learner):
     assert again.json()["token"] == answer.json()["token"]
 
 
-def test_wrong_password_is_a_400_that_says_why(api, learner):
+def test_wrong_password_is_a_401_that_says_why(api, learner):
+    """Wrong credentials are an authentication failure (401), not bad input (400)."""
     answer = api.post("/api/v1/auth/token/", {"username": "ada", "password": "nope"})
-    assert answer.status_code == 400
+    assert answer.status_code == 401
+    assert answer["WWW-Authenticate"] == "Token"
     body = answer.json()
-    assert body["code"] == "invalid"
-    assert "credentials" in body["detail"].lower()
+    assert body["code"] == "authentication_failed"
+    assert "username and password" in body["detail"].lower()
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,194 @@
+"""What every API answer keeps to, written once for all endpoints (README, "API conventions").
+
+- :class:`ApiErrorsAsJson`: under ``/api/``, every error answer is the one error shape
+  (``config.errors.error_body``), whatever raised it — an unknown URL, a body Django
+  refused, a crash — in DEBUG as in production; a missing trailing slash is a 404 that
+  says where the endpoint is, never a redirect that drops the body.
+- :class:`TokenOrBearerAuthentication`: ``Authorization: Token <key>`` or ``Bearer <key>``;
+  any other scheme is a 401, never silently anonymous.
+- :func:`error_responses_hook`: the schema documents the error shape on every operation.
+"""
+
+import json
+
+from django.http import HttpRequest, JsonResponse
+from django.middleware.common import CommonMiddleware
+from django.urls import Resolver404, resolve
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import exceptions, serializers
+from rest_framework.authentication import TokenAuthentication, get_authorization_header
+
+from config.errors import InvalidInput, error_body
+
+API_PREFIX = "/api/"
+
+#: The code of an error answer by status, where nothing more precise was said.
+CODES = {
+    400: "invalid", 401: "not_authenticated", 403: "permission_denied", 404: "not_found",
+    405: "method_not_allowed", 406: "not_acceptable", 409: "conflict",
+    413: "request_too_large", 415: "unsupported_media_type", 429: "throttled",
+    500: "server_error",
+}  # fmt: skip
+
+
+def is_api(request: HttpRequest) -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+class ApiCommonMiddleware(CommonMiddleware):
+    """Django's CommonMiddleware, without the trailing-slash redirect under ``/api/``: a
+    redirect drops a POST's body (and DEBUG turns it into a 500). The 404 says instead."""
+
+    def should_redirect_with_slash(self, request) -> bool:
+        return not is_api(request) and super().should_redirect_with_slash(request)
+
+
+class ApiErrorsAsJson:
+    """Under ``/api/``, an error answer that is not JSON becomes the error shape."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not is_api(request) or response.status_code < 400:
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        status = response.status_code
+        detail = _detail(request, status)
+        answer = JsonResponse(error_body(detail, CODES.get(status, "error")), status=status)
+        for header in ("Retry-After", "Allow", "WWW-Authenticate"):
+            if header in response:
+                answer[header] = response[header]
+        return answer
+
+
+def _detail(request: HttpRequest, status: int) -> str:
+    if status == 404:
+        if not request.path.endswith("/"):
+            try:
+                resolve(request.path + "/")
+            except Resolver404:
+                pass
+            else:
+                return f"No endpoint at {request.path}; API URLs end with a slash: {request.path}/"
+        return f"No endpoint at {request.path}."
+    if status == 500:
+        return "Something went wrong on our side; it has been logged."
+    return {
+        400: "Bad request.",
+        405: f"Method {request.method} not allowed here.",
+        413: "The request body is too large.",
+    }.get(status, f"HTTP {status}.")
+
+
+class TokenOrBearerAuthentication(TokenAuthentication):
+    """``Token <key>`` as DRF has it, ``Bearer <key>`` as OAuth clients send it; an
+    Authorization header with any other scheme is refused (401), not ignored."""
+
+    SCHEMES = (b"token", b"bearer")
+
+    def authenticate(self, request):
+        auth = get_authorization_header(request).split()
+        if not auth:
+            return None
+        if auth[0].lower() not in self.SCHEMES:
+            raise exceptions.AuthenticationFailed(
+                "Unknown authorization scheme: send 'Authorization: Token <key>' "
+                "(or 'Bearer <key>')."
+            )
+        if len(auth) != 2:
+            raise exceptions.AuthenticationFailed(
+                "Invalid token header: the scheme, one space, then the key."
+            )
+        try:
+            key = auth[1].decode()
+        except UnicodeError as exc:
+            raise exceptions.AuthenticationFailed("Invalid token header.") from exc
+        return self.authenticate_credentials(key)
+
+
+# --- the schema ----------------------------------------------------------------------------
+
+_PAGES: dict[type, type] = {}
+
+
+#: The query parameter of every list.
+PAGE = OpenApiParameter("page", OpenApiTypes.INT, description="Page number, from 1.")
+
+
+def paginated(item: type[serializers.Serializer]) -> type[serializers.Serializer]:
+    """The schema of a page of ``item`` rows: ``{count, next, previous, results}``, as
+    every list answers (one component per item serializer)."""
+    if item not in _PAGES:
+        name = item.__name__.removesuffix("Serializer").removesuffix("Out")
+        _PAGES[item] = type(
+            f"Paginated{name}List",
+            (serializers.Serializer,),
+            {
+                "count": serializers.IntegerField(min_value=0),
+                "next": serializers.URLField(allow_null=True),
+                "previous": serializers.URLField(allow_null=True),
+                "results": item(many=True),
+                "__module__": item.__module__,
+            },
+        )
+    return _PAGES[item]
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["detail", "code"],
+    "properties": {
+        "detail": {"type": "string", "description": "What went wrong, for a person."},
+        "code": {"type": "string", "description": "What went wrong, for a program."},
+        "fields": {
+            "type": "object",
+            "description": "Bad input: each field (dotted path) with its messages.",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+}
+ERROR_DESCRIPTIONS = {
+    "400": "Bad input: `fields` names each bad field.",
+    "401": "Missing, unknown or malformed credentials.",
+    "403": "You can see this but not change it.",
+    "404": "It does not exist, or is not yours to see.",
+    "413": "The body is larger than the API reads.",
+}
+
+
+def error_responses_hook(result, generator, request, public):
+    """drf-spectacular postprocessing: the error shape as a component, and the errors
+    every operation can answer documented on each (those it documents itself kept)."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for methods in result.get("paths", {}).values():
+        for method, operation in methods.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            statuses = ["400", "404"] if method in ("post", "put", "patch") else ["404"]
+            if method != "get" or operation.get("security") != [{}]:
+                statuses += ["401", "403"]
+            if method in ("post", "put", "patch"):
+                statuses.append("413")
+            for status in statuses:
+                operation["responses"].setdefault(
+                    status, {"description": ERROR_DESCRIPTIONS[status], "content": ref}
+                )
+    return result
+
+
+def parse_flag(value: str | None, name: str) -> bool:
+    """A boolean query parameter: ``1/true/yes`` or ``0/false/no`` (any case), else a 400."""
+    if value is None or value == "":
+        return False
+    lowered = value.lower()
+    if lowered in ("1", "true", "yes"):
+        return True
+    if lowered in ("0", "false", "no"):
+        return False
+    problem = f"Expected true or false, got {json.dumps(value)}."
+    raise InvalidInput(f"{name}: {problem}", fields={name: [problem]})
