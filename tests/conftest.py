@@ -1,4 +1,5 @@
-"""Fixtures shared by every suite: API clients, users, and a real Celery worker process."""
+"""Fixtures shared by every suite: API clients, users, a path and its clone, and a real
+Celery worker process."""
 
 import os
 import subprocess
@@ -10,6 +11,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
+
+from learning.services.bundles import path_import
+from learning.services.clone_path import path_clone
+from tests.helpers import client_for, small_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKER_START_TIMEOUT = 60
@@ -43,12 +48,6 @@ def staff(make_user):
     return make_user("grace", staff=True)
 
 
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
 @pytest.fixture
 def learner_api(learner) -> APIClient:
     return client_for(learner)
@@ -57,6 +56,18 @@ def learner_api(learner) -> APIClient:
 @pytest.fixture
 def staff_api(staff) -> APIClient:
     return client_for(staff)
+
+
+@pytest.fixture
+def source():
+    """A public platform path (no owner), like the ones instructors load."""
+    return path_import(data=small_bundle(), visibility="public")
+
+
+@pytest.fixture
+def clone(source, learner):
+    """The learner's clone of ``source``."""
+    return path_clone(path=source, user=learner)
 
 
 def _database_url(db: dict) -> str:

@@ -6,8 +6,7 @@ import pytest
 
 from learning.models import Choice, Flashcard, Path, Question, Quiz, Resource, Section
 from learning.services.bundles import bundle_validate, path_import
-from tests.bundles import small_bundle
-from tests.conftest import client_for
+from tests.helpers import client_for, small_bundle
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,7 @@ from django.core.cache import cache
 
 from learning.models import Choice, Flashcard, Question, Quiz, Section, content_hash
 from learning.services.bundles import path_import
-from tests.api.test_paths import client_as
-from tests.bundles import small_bundle
-from tests.conftest import client_for
+from tests.helpers import client_as, client_for, small_bundle
 
 pytestmark = pytest.mark.django_db
 

@@ -2,14 +2,11 @@
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from learning.models import Flashcard, Path
 from learning.services.bundles import path_import
 from learning.services.items import item_update
-from tests.bundles import sized_bundle, small_bundle
-from tests.conftest import client_for
+from tests.helpers import client_as, client_for, queries_made, sized_bundle, small_bundle
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +15,8 @@ TREE_FIELDS = {
     "slug", "title", "summary", "key_points", "owner", "version", "preview", "cloned_from",
     "counts", "sections", "flashcards", "quizzes", "podcast", "resources",
 }  # fmt: skip
+TREE_QUERIES = 8  # the whole tree or its preview, whatever the path's size
+LIST_QUERIES = 2  # a page of the list, whatever the number of paths
 
 
 @pytest.fixture(autouse=True)
@@ -41,13 +40,6 @@ def keys_in(value) -> set[str]:
     if isinstance(value, list):
         return set().union(*(keys_in(v) for v in value))
     return set()
-
-
-def client_as(who: str, *, api, owner, staff, make_user):
-    """The client of one role of the permission matrix, for a path ``owner`` owns."""
-    if who == "anonymous":
-        return api
-    return client_for({"other": make_user(), "owner": owner, "staff": staff}[who])
 
 
 def tree_of(client, path):
@@ -156,11 +148,10 @@ def test_a_content_change_invalidates_the_cached_tree(learner_api, public_path):
     assert tree["version"] == public_path.version + 1
 
 
-def test_a_cached_tree_costs_one_query(learner_api, public_path):
+def test_a_cached_tree_costs_one_query(learner_api, public_path, django_assert_num_queries):
     tree_of(learner_api, public_path)
-    with CaptureQueriesContext(connection) as queries:
+    with django_assert_num_queries(1):
         tree_of(learner_api, public_path)
-    assert len(queries) == 1, [q["sql"] for q in queries]
 
 
 @pytest.mark.parametrize("preview", [False, True])
@@ -170,12 +161,11 @@ def test_the_tree_costs_the_same_queries_for_10_and_1000_items(api, learner, pre
         path = path_import(data=sized_bundle(size, slug=f"big{size}"), owner=learner)
         client = api if preview else client_for(learner)
         cache.clear()
-        with CaptureQueriesContext(connection) as queries:
-            tree = tree_of(client, path)
+        queries, tree = queries_made(tree_of, client, path)
         assert sum(tree["counts"].values()) >= size * 0.9
-        counts.append(len(queries))
+        counts.append(queries)
     assert counts[0] == counts[1]
-    assert counts[0] <= 10
+    assert counts[0] == TREE_QUERIES, counts
 
 
 # --- the list ------------------------------------------------------------------------------
@@ -238,11 +228,11 @@ def test_the_list_costs_the_same_queries_for_2_and_40_paths(api):
     for total in (2, 40):
         for n in range(total - Path.objects.count()):
             path_import(data=small_bundle(slug=f"p{total}-{n}"))
-        with CaptureQueriesContext(connection) as queries:
-            answer = api.get("/api/v1/paths/")
+        queries, answer = queries_made(api.get, "/api/v1/paths/")
         assert answer.json()["count"] == total
-        counts.append(len(queries))
-    assert counts[0] == counts[1] <= 2
+        counts.append(queries)
+    assert counts[0] == counts[1]
+    assert counts[0] == LIST_QUERIES, counts
 
 
 # --- changing and deleting a path ----------------------------------------------------------

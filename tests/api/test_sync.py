@@ -1,64 +1,32 @@
 """``GET paths/{slug}/updates/`` and ``POST paths/{slug}/sync/``: the three-way merge.
 
 Upstream edits are made through the ORM (``save()`` refreshes the hash) and announced
-with ``path_content_changed``, as the item services do.
+with ``path_content_changed``, as the item services do. The services themselves, without
+HTTP, are in ``tests/learning/test_sync.py``.
 """
 
 import uuid
 
 import pytest
-from django.db import connection
-from django.db.models import F
-from django.test.utils import CaptureQueriesContext
 
 from learning.models import Choice, Flashcard, Path, Podcast, Question, Quiz, Resource, Section
 from learning.selectors.bundles import path_export
-from learning.selectors.clones import path_updates
-from learning.services.bundles import path_import, path_replace
+from learning.services.bundles import path_replace
 from learning.services.clone_path import path_clone
-from learning.services.items import item_delete
 from learning.services.paths import path_content_changed
-from learning.services.sync_path import path_sync
-from tests.bundles import sized_bundle, small_bundle, uid
-from tests.conftest import client_for
+from tests.helpers import (
+    client_for,
+    edit,
+    item,
+    listed,
+    new_question,
+    small_bundle,
+    sync,
+    uid,
+    updates,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def item(model, path, label):
-    return model.objects.get(path=path, origin_uid=uid(label))
-
-
-def edit(model, path, label, **fields):
-    """Change one item of ``path`` and bump the path's version, as an editor would."""
-    obj = item(model, path, label)
-    for name, value in fields.items():
-        setattr(obj, name, value)
-    obj.save()
-    path_content_changed(path)
-    return obj
-
-
-def new_question(**fields) -> Question:
-    question = Question(**fields)
-    question.save()  # a new question is hashed without choices
-    return question
-
-
-def listed(answer: dict, key: str) -> list[str]:
-    return [entry["origin_uid"] for entry in answer[key]]
-
-
-def updates(api, clone) -> dict:
-    answer = api.get(f"/api/v1/paths/{clone.slug}/updates/")
-    assert answer.status_code == 200, answer.json()
-    return answer.json()
-
-
-def sync(api, clone, **body) -> dict:
-    answer = api.post(f"/api/v1/paths/{clone.slug}/sync/", body)
-    assert answer.status_code == 200, answer.json()
-    return answer.json()
 
 
 # --- the merge cases --------------------------------------------------------------------
@@ -358,17 +326,6 @@ def test_a_new_upstream_podcast_waits_while_you_keep_your_own(learner_api, sourc
     assert Podcast.objects.get(path=clone).title == "Their episode"
 
 
-def test_a_clone_of_a_clone_pulls_from_its_own_upstream(learner, clone, make_user):
-    edit(Flashcard, clone, "f1", back="one quarter")
-    bob = make_user("bob")
-    Path.objects.filter(pk=clone.pk).update(visibility="public")
-    second = path_clone(path=clone, user=bob)
-    edit(Flashcard, clone, "f2", back="yes")
-    result = path_sync(path=second, user=bob)
-    assert listed(result["applied"], "changed") == [uid("f2")]
-    assert item(Flashcard, second, "f1").back == "one quarter"
-
-
 # --- input and permissions -------------------------------------------------------------
 
 
@@ -427,56 +384,3 @@ def test_who_may_see_and_pull_updates(endpoint, api, learner_api, staff_api, mak
     Path.objects.filter(pk=clone.pk).update(visibility="public")
     assert call(other).status_code == 403  # seen, not theirs
     assert call(learner_api, "nothing-here").status_code == 404
-
-
-# --- queries ----------------------------------------------------------------------------
-
-
-def queries_to_update_and_sync(user, items: int) -> tuple[int, int]:
-    source = path_import(data=sized_bundle(items, slug=f"size-{items}"), visibility="public")
-    clone = path_clone(path=source, user=user)
-    for model, field in ((Section, "body"), (Question, "prompt")):
-        changed = model.objects.filter(path=source).last()
-        setattr(changed, field, "new")
-        changed.save()
-    for path, back in ((source, "theirs"), (clone, "mine")):
-        both = Flashcard.objects.filter(path=path).first()
-        both.back = back
-        both.save()
-    Flashcard.objects.filter(path=source).last().delete()
-    quiet, conflict, gone = Resource.objects.filter(path=clone)[:3]
-    for deleted in (quiet, conflict, gone):
-        item_delete(item=deleted)  # tombstones: one stays, one conflicts, one goes
-    Resource.objects.filter(path=source, origin_uid=gone.origin_uid).delete()
-    theirs = Resource.objects.get(path=source, origin_uid=conflict.origin_uid)
-    theirs.title = "changed"
-    theirs.save()
-    Flashcard.objects.filter(path=source).update(position=F("position") + 1)
-    Flashcard.objects.create(path=source, front="new", back="card", position=0)  # shifts all
-    path_content_changed(source)
-    with CaptureQueriesContext(connection) as listing:
-        path_updates(path=clone, user=user)
-    with CaptureQueriesContext(connection) as syncing:
-        result = path_sync(path=clone, user=user)
-    assert len(result["applied"]["changed"]) == 2 and len(result["conflicts"]) == 2
-    assert len(result["applied"]["added"]) == len(result["applied"]["removed"]) == 1
-    return len(listing), len(syncing)
-
-
-def test_updates_and_sync_take_the_same_queries_for_10_and_1000_items(learner):
-    small, large = (
-        queries_to_update_and_sync(learner, 10),
-        queries_to_update_and_sync(learner, 1000),
-    )
-    assert small == large, (small, large)
-    assert large[1] <= 40
-
-
-def test_management_command_lists_and_pulls_updates(clone, source, capsys):
-    from django.core.management import call_command
-
-    edit(Flashcard, source, "f1", back="1/4")
-    call_command("clone_path", clone.slug, "--updates")
-    assert uid("f1") in capsys.readouterr().out
-    call_command("clone_path", clone.slug, "--sync")
-    assert item(Flashcard, clone, "f1").back == "1/4"

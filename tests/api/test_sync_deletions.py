@@ -1,17 +1,15 @@
 """Deleting an upstream item from a clone is an edit: a tombstone keeps it deleted.
 
 ``updates/`` and ``sync/`` against :class:`~learning.models.DeletedItem`; the merge cases
-themselves are in ``test_sync.py``, whose helpers these tests share.
+themselves are in ``test_sync.py``, the service's own tombstone rules in
+``tests/learning/test_sync_deletions.py``, the admin's in ``tests/admin/test_admin.py``.
 """
 
 import pytest
 
 from learning.models import DeletedItem, Flashcard, Question, Quiz, Resource, Section
-from learning.services.items import item_delete
 from learning.services.paths import path_content_changed
-from tests.api.test_admin import form_data
-from tests.api.test_sync import edit, item, listed, new_question, sync, updates
-from tests.bundles import uid
+from tests.helpers import edit, item, listed, new_question, sync, tombstones, uid, updates
 
 pytestmark = pytest.mark.django_db
 
@@ -21,11 +19,6 @@ NOTHING = {"added": [], "changed": [], "removed": [], "conflicts": []}
 def delete(api, url: str) -> None:
     answer = api.delete(url)
     assert answer.status_code == 204, answer.content
-
-
-def tombstones(path) -> dict[str, str]:
-    """origin_uid → kind of the path's tombstones."""
-    return {str(t.origin_uid): t.kind for t in DeletedItem.objects.filter(path=path)}
 
 
 def listing(api, clone) -> dict:
@@ -71,26 +64,6 @@ def test_deleting_your_own_item_leaves_no_tombstone(learner_api, clone):
     delete(learner_api, f"/api/v1/flashcards/{own.pk}/")
     delete(learner_api, f"/api/v1/quizzes/{own_quiz.pk}/")
     assert tombstones(clone) == {}
-
-
-def test_a_section_you_made_takes_the_upstream_subsection_you_moved_into_it(learner, clone):
-    mine = Section.objects.create(path=clone, title="My section")
-    moved = edit(Section, clone, "s1a", parent=mine)
-    item_delete(item=mine)
-    assert tombstones(clone) == {str(moved.origin_uid): "section"}
-
-
-def test_the_admin_deletes_inline_items_through_the_service(client, staff, clone):
-    client.force_login(staff)
-    url = f"/admin/learning/path/{clone.pk}/change/"
-    data = form_data(client.get(url))
-    card = item(Flashcard, clone, "f2")
-    [key] = [k for k, v in data.items() if k.startswith("flashcards-") and v == card.pk]
-    data[key.replace("-id", "-DELETE")] = "on"
-    answer = client.post(url, data)
-    assert answer.status_code == 302, answer.context and answer.context["errors"]
-    assert not Flashcard.objects.filter(pk=card.pk).exists()
-    assert tombstones(clone) == {uid("f2"): "flashcard"}
 
 
 # --- upstream changes what you deleted -----------------------------------------------------

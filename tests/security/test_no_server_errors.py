@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 from learning.models import Flashcard, Path, Question
 from learning.services.bundles import path_import
 from learning.services.clone_path import path_clone
-from tests.bundles import small_bundle
-from tests.conftest import client_for
+from tests.helpers import client_for, small_bundle
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,5 @@
-"""The instructors' admin: lists, change pages, actions, bundle import and export."""
+"""The instructors' admin: lists, change pages and their inlines, actions, bundle import and
+export."""
 
 import io
 import json
@@ -7,12 +8,11 @@ import zipfile
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.forms import FileField
 
 from learning.models import Choice, Flashcard, Path, Question, content_hash
 from learning.selectors.bundles import path_export
 from learning.services.bundles import path_import
-from tests.bundles import small_bundle, uid
+from tests.helpers import form_data, item, small_bundle, tombstones, uid
 
 pytestmark = pytest.mark.django_db
 
@@ -28,37 +28,6 @@ def admin_client(client, staff):
 @pytest.fixture
 def path(learner):
     return path_import(data=small_bundle(), owner=learner, visibility="private")
-
-
-def form_data(page) -> dict:
-    """The POST data of an admin change form as it was rendered (main form and inlines)."""
-    data = {}
-    forms = [page.context["adminform"].form]
-    for inline in page.context["inline_admin_formsets"]:
-        formset = inline.formset
-        management = formset.management_form
-        data |= {
-            management.add_prefix(name): management[name].value() for name in management.fields
-        }
-        forms.extend(formset.forms)
-    for form in forms:
-        for name, field in form.fields.items():
-            if isinstance(field, FileField):
-                continue
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            if isinstance(value, list | dict) and name in (
-                "key_points",
-                "claim",
-                "transcript",
-                "answer",
-            ):
-                value = json.dumps(value)
-            elif isinstance(value, list):
-                value = [str(v) for v in value]
-            data[form.add_prefix(name)] = field.prepare_value(value) if name == "id" else value
-    return data
 
 
 def texts(answer) -> list[str]:
@@ -280,3 +249,16 @@ def test_an_item_added_in_an_inline_is_numbered_among_its_siblings(admin_client,
     assert [c.front for c in cards][0] == "New first"
     assert [c.position for c in cards] == list(range(len(cards)))
     assert cards[0].content_hash == content_hash(cards[0].content())
+
+
+def test_the_admin_deletes_inline_items_through_the_service(client, staff, clone):
+    client.force_login(staff)
+    url = f"/admin/learning/path/{clone.pk}/change/"
+    data = form_data(client.get(url))
+    card = item(Flashcard, clone, "f2")
+    [key] = [k for k, v in data.items() if k.startswith("flashcards-") and v == card.pk]
+    data[key.replace("-id", "-DELETE")] = "on"
+    answer = client.post(url, data)
+    assert answer.status_code == 302, answer.context and answer.context["errors"]
+    assert not Flashcard.objects.filter(pk=card.pk).exists()
+    assert tombstones(clone) == {uid("f2"): "flashcard"}

@@ -1,19 +1,28 @@
-"""The bundle service: validation, import all-or-nothing, export, loading the repository's paths."""
+"""The bundle service: validation, import all-or-nothing, replacing in place, export, and
+loading the repository's paths."""
 
 import json
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from config.errors import InvalidInput
-from learning.models import Choice, Path, Question, Section
+from learning.kinds import KINDS
+from learning.models import Choice, Flashcard, Path, Question, Resource, Section, content_hash
 from learning.selectors.bundles import path_export
-from learning.services.bundles import bundle_validate, bundled_paths_load, path_import
-from tests.bundles import sized_bundle, small_bundle
+from learning.services.bundles import (
+    bundle_validate,
+    bundled_paths_load,
+    path_import,
+    path_replace,
+)
+from tests.helpers import item, queries_made, sized_bundle, small_bundle, uid
 
 pytestmark = pytest.mark.django_db
+
+# Whatever the size of the bundle.
+IMPORT_QUERIES = 12
+EXPORT_QUERIES = 7
 
 
 def test_import_then_export_gives_the_bundle_back():
@@ -89,20 +98,20 @@ def test_a_bad_bundle_names_the_field_and_imports_nothing(mutate, field):
 def test_import_is_a_constant_number_of_queries():
     counts = []
     for size in (10, 1000):
-        with CaptureQueriesContext(connection) as queries:
-            path_import(data=sized_bundle(size, slug=f"p{size}"))
-        counts.append(len(queries))
+        queries, _ = queries_made(path_import, data=sized_bundle(size, slug=f"p{size}"))
+        counts.append(queries)
     assert counts[0] == counts[1], counts
+    assert counts[0] == IMPORT_QUERIES, counts
 
 
 def test_export_is_a_constant_number_of_queries():
     counts = []
     for size in (10, 1000):
         path = path_import(data=sized_bundle(size, slug=f"p{size}"))
-        with CaptureQueriesContext(connection) as queries:
-            path_export(path)
-        counts.append(len(queries))
-    assert counts[0] == counts[1] <= 10, counts
+        queries, _ = queries_made(path_export, path)
+        counts.append(queries)
+    assert counts[0] == counts[1], counts
+    assert counts[0] == EXPORT_QUERIES, counts
 
 
 def test_loading_the_repository_bundles_is_idempotent_and_updates_in_place(tmp_path):
@@ -121,6 +130,64 @@ def test_loading_the_repository_bundles_is_idempotent_and_updates_in_place(tmp_p
     assert updated.flashcards.get(origin_uid=uid).back == "one quarter"
     assert Choice.objects.filter(question__path=updated).count() == 4  # none left behind
     assert Section.objects.filter(path=updated).count() == 3
+
+
+def item_pks(path) -> dict[str, int]:
+    """The primary key of every item of ``path`` by (kind, origin_uid)."""
+    return {
+        (kind.name, str(origin_uid)): pk
+        for kind in KINDS
+        for origin_uid, pk in kind.model.objects.filter(path=path).values_list("origin_uid", "pk")
+    }
+
+
+def test_replace_updates_the_path_in_place_by_origin_uid():
+    path = path_import(data=small_bundle())
+    version = path.version
+    before = item_pks(path)
+    old_hash = {
+        label: item(model, path, label).content_hash
+        for model, label in ((Flashcard, "f1"), (Question, "q1"), (Section, "s1a"))
+    }
+    choices = list(item(Question, path, "q1").choices.values_list("pk", flat=True))
+
+    bundle = small_bundle()
+    bundle["flashcards"][0]["back"] = "one quarter"
+    bundle["flashcards"].append(
+        {"origin_uid": uid("f3"), "front": "relu(-1)?", "back": "0", "claim": None}
+    )
+    bundle["resources"] = []
+    bundle["quizzes"][0]["questions"][0]["choices"][1]["text"] = "(-inf, inf)"
+    bundle["sections"][1]["children"].append(bundle["sections"][0]["children"].pop())
+    replaced = path_replace(path=path, data=bundle)
+
+    assert replaced.pk == path.pk and replaced.version == version + 1
+    after = item_pks(path)
+    kept = set(before) - {("resource", uid("r1"))}
+    assert {key: after[key] for key in kept} == {key: before[key] for key in kept}
+    assert set(after) - kept == {("flashcard", uid("f3"))}
+    assert not Resource.objects.filter(path=path).exists()
+
+    card = item(Flashcard, path, "f1")
+    assert card.back == "one quarter"
+    question = item(Question, path, "q1")
+    assert list(question.choices.values_list("pk", "text")) == [
+        (choices[0], "(0, 1)"),
+        (choices[1], "(-inf, inf)"),
+    ]
+    moved = item(Section, path, "s1a")
+    assert moved.parent == item(Section, path, "s2")
+    for label, changed in (("f1", card), ("q1", question), ("s1a", moved)):
+        assert changed.content_hash == content_hash(changed.content()) != old_hash[label]
+    new = item(Flashcard, path, "f3")
+    assert (new.front, new.back) == ("relu(-1)?", "0")
+    for kind in KINDS:
+        for fresh in kind.model.objects.filter(path=path):
+            assert fresh.content_hash == content_hash(fresh.content()), fresh
+
+    path_replace(path=path, data=bundle)
+    assert item_pks(path) == after
+    assert list(question.choices.values_list("pk", flat=True)) == choices
 
 
 def test_load_paths_command_loads_the_shipped_paths(capsys):
