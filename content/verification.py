@@ -125,7 +125,7 @@ def verify_bundle(bundle: dict) -> list[Check]:
 _CODE = re.compile(r"```.*?```|~~~.*?~~~|`[^`\n]*`|\]\([^)]*\)|https?://\S+", re.S)
 _MATH = re.compile(r"\$\$.*?\$\$|(?<![\\$])\$[^$\n]+?\$", re.S)
 _COMMAND = re.compile(r"\\[A-Za-z]+")
-_SCRIPT = re.compile(r"[\^_]\s*(?:\{[^{}]*\}|\d+)")
+_SCRIPT = re.compile(r"[\^_]\s*(?:\{(?:[^{}]|\{[^{}]*\})*\}|\d+)")  # braces nest once
 _PROSE_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w]|\.\d)")
 _MATH_NUMBER = re.compile(r"(?<![A-Za-z\d.])\d+(?:\.\d+)?")
 _LIST_MARKER = re.compile(r"^[ \t]*(\d+)[.)][ \t]", re.M)

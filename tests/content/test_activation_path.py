@@ -11,6 +11,7 @@ from pathlib import Path as FilePath
 import pytest
 
 import kernels
+from content.verification import verify_bundle
 from kernels.answers import compare_expressions, evaluate_number, parse_tolerance
 from kernels.verify import probe
 from learning.bundle_schema import iter_bundle_items
@@ -148,3 +149,27 @@ def test_the_path_is_in_our_own_words():
     )  # fmt: skip
     shared = _word_runs(ours, 8) & _word_runs(SEED.read_text(), 8)
     assert not shared, [" ".join(run) for run in sorted(shared)[:5]]
+
+
+def test_everything_the_path_states_verifies():
+    """SPEC §8: every key, claim and stated number verified, none uncheckable."""
+    checks = verify_bundle(BUNDLE)
+    wrong = [c for c in checks if c.status != "verified"]
+    assert not wrong, wrong[:5]
+    assert {c.kind for c in checks} == {"section", "flashcard", "question", "choice"}
+    keyed = [q for q in QUESTIONS if q["kind"] in ("numeric", "expression")]
+    assert all(q["answer"].get("compute") for q in keyed)
+
+
+def test_hard_swish_is_never_called_piecewise_linear():
+    """It is quadratic between its clamps; only ReLU6 and hard sigmoid are piecewise linear."""
+    texts = [BUNDLE["path"]["summary"], *BUNDLE["path"]["key_points"]] + [
+        item.get(name, "")
+        for item in iter_bundle_items(BUNDLE)
+        for name in ("body", "front", "back", "prompt", "explanation")
+    ]
+    texts += [segment["text"] for segment in BUNDLE["podcast"]["transcript"]]
+    for text in texts:
+        for sentence in re.split(r"(?<=[.;:])\s", text):
+            if "hard swish" in sentence.lower() and re.search(r"piecewise.linear", sentence, re.I):
+                assert re.search(r"quadratic|parabola", sentence), sentence
