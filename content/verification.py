@@ -73,6 +73,11 @@ kinds of digits are not stated numbers:
 Everything else, formula constants included, must be covered by a claim: a number is
 covered when it lies inside an occurrence of some claim's ``text`` in the same body.
 Numbers in words ("ten layers", "half") are not digits and are not looked for.
+
+Where the rule is applied: section bodies, the front and back of a card without a claim,
+and the prompt and choices of a choice question without checks. Not scanned (yet): the
+path's summary and key points, question explanations and the podcast transcript, which
+restate what the sections, cards and keys declare.
 """
 
 from __future__ import annotations
@@ -150,7 +155,7 @@ def stated_numbers(body: str, years: set[int] = frozenset()) -> list[tuple[int, 
         spans += [(start + m.start(), start + m.end()) for m in _MATH_NUMBER.finditer(inner)]
     for number in _PROSE_NUMBER.finditer(prose):
         digits = number.group()
-        if len(digits) == 4 and digits.isdigit() and int(digits) in years:
+        if digits.isdigit() and 1900 <= int(digits) <= 2099 and int(digits) in years:
             continue
         spans.append(number.span())
     return sorted(spans)
@@ -239,6 +244,12 @@ def property_holds(check: dict) -> tuple[bool | None, str]:
     return True, f"{act.name}.{prop} is {declared!r}, confirmed by the probe"
 
 
+def _property_check(kind: str, uid: str, label: str, claim: dict) -> Check:
+    holds, detail = property_holds(claim)
+    status = VERIFIED if holds else FAILED
+    return Check(kind, uid, label, status, claim.get("value"), None, detail)
+
+
 def _claim_label(check: dict) -> str:
     return f"{check.get('kernel')}.{check.get('property')} = {check.get('value')!r}"
 
@@ -255,9 +266,7 @@ def _section_checks(section: dict, years) -> list[Check]:
         covered += found
         if "property" in claim:
             label = f"{text!r}: {_claim_label(claim)}"
-            holds, detail = property_holds(claim)
-            status = VERIFIED if holds else FAILED
-            check = Check("section", uid, label, status, claim.get("value"), None, detail)
+            check = _property_check("section", uid, label, claim)
         elif "expression" in claim:
             label = f"{text!r}: {claim['expression']} = {claim.get('compute')}"
             check = _formula_check(
@@ -310,9 +319,7 @@ def _flashcard_checks(card: dict, years) -> list[Check]:
                 claim.get("tolerance"),
             )
         ]
-    holds, detail = property_holds(claim)
-    status = VERIFIED if holds else FAILED
-    return [Check("flashcard", uid, _claim_label(claim), status, claim.get("value"), None, detail)]
+    return [_property_check("flashcard", uid, _claim_label(claim), claim)]
 
 
 def _question_checks(question: dict, years) -> list[Check]:
