@@ -43,19 +43,60 @@ class ItemSchema(_Strict):
 
 
 class ProseClaimSchema(_Strict):
-    """A number the section's prose states: ``text`` as it appears in the body, and the
-    expression whose value it is (SPEC §6 language), e.g. ``{"text": "0.25", "compute":
-    "sigmoid.derivative(0)", "value": 0.25}``."""
+    """Something the section's prose states, with ``text`` as it appears in the body:
 
-    text = serializers.CharField(max_length=200)
-    compute = serializers.CharField(max_length=500)
-    value = serializers.JSONField()
+    - a number: ``{text, compute, value, tolerance?}``, ``compute`` the expression whose
+      value it is (SPEC §6 language), e.g. ``{"text": "0.25", "compute":
+      "sigmoid.derivative(0)", "value": 0.25}``;
+    - a formula: ``{text, expression, variables, compute, tolerance?}``, ``expression``
+      the formula ``text`` writes, transcribed, and ``compute`` what the catalog says it
+      equals on the ``variables``' ranges, e.g. ``{"text": "\\frac{1}{1 + e^{-z}}",
+      "expression": "1/(1+exp(-z))", "variables": {"z": [-8, 8]}, "compute": "sigmoid(z)"}``;
+    - a property: ``{text, kernel, property, value}``, a declared property of a catalog
+      function that its probe confirms, e.g. ``{"text": "$(0,1)$", "kernel": "sigmoid",
+      "property": "range_text", "value": "(0, 1)"}``.
+
+    ``content.verification`` checks the text is in the body and the value or formula right.
+    """
+
+    text = serializers.CharField(max_length=500)
+    compute = serializers.CharField(required=False, max_length=500)
+    value = serializers.JSONField(required=False)
+    kernel = serializers.CharField(required=False, max_length=50)
+    property = serializers.CharField(required=False, max_length=50)
+    expression = serializers.CharField(required=False, max_length=500)
+    variables = serializers.DictField(
+        child=serializers.ListField(child=FiniteFloat(), min_length=2, max_length=2),
+        required=False,
+        allow_empty=False,
+    )
     tolerance = serializers.CharField(required=False, max_length=20)
 
+    FORMS = {
+        frozenset({"text", "compute", "value"}),
+        frozenset({"text", "compute", "value", "tolerance"}),
+        frozenset({"text", "expression", "variables", "compute"}),
+        frozenset({"text", "expression", "variables", "compute", "tolerance"}),
+        frozenset({"text", "kernel", "property", "value"}),
+    }
+
     def validate(self, attrs):
+        if frozenset(attrs) not in self.FORMS:
+            raise serializers.ValidationError(
+                "A claim is {text, compute, value, tolerance?}, {text, expression, variables, "
+                "compute, tolerance?} or {text, kernel, property, value}."
+            )
+        check_tolerance(attrs.get("tolerance"))
+        if "property" in attrs:
+            check_property(attrs)
+            return attrs
+        if "expression" in attrs:
+            validate_ranges(attrs["variables"])
+            check_expression(attrs["expression"], attrs["variables"])
+            check_expression(attrs["compute"], attrs["variables"], field="compute")
+            return attrs
         validate_number(attrs["value"], "value")
         check_expression(attrs["compute"], field="compute")
-        check_tolerance(attrs.get("tolerance"))
         return attrs
 
 
@@ -68,6 +109,18 @@ class ChildSectionSchema(ItemSchema):
 
 class SectionSchema(ChildSectionSchema):
     children = ChildSectionSchema(many=True, required=False, default=list)
+
+
+class PropertyCheckSchema(_Strict):
+    """``{kernel, property, value}``: a property the catalog declares (SPEC §6)."""
+
+    kernel = serializers.CharField(max_length=50)
+    property = serializers.CharField(max_length=50)
+    value = serializers.JSONField()
+
+    def validate(self, attrs):
+        check_property(attrs)
+        return attrs
 
 
 class ClaimSchema(_Strict):
@@ -91,20 +144,33 @@ class ClaimSchema(_Strict):
                 "A claim is {compute, value, tolerance?} or {kernel, property, value}."
             )
         else:
-            try:
-                declared = kernels.get(attrs["kernel"]).properties
-            except KeyError as exc:
-                raise serializers.ValidationError({"kernel": [str(exc.args[0])]}) from exc
-            if attrs["property"] not in declared:
-                known = ", ".join(sorted(declared))
-                raise serializers.ValidationError(
-                    {
-                        "property": [
-                            f"{attrs['kernel']} declares no {attrs['property']!r}; known: {known}."
-                        ]
-                    }
-                )
+            check_property(attrs)
         return attrs
+
+
+def check_property(attrs: dict) -> None:
+    """The catalog knows the kernel and declares the property."""
+    try:
+        declared = kernels.get(attrs["kernel"]).properties
+    except KeyError as exc:
+        raise serializers.ValidationError({"kernel": [str(exc.args[0])]}) from exc
+    if attrs["property"] not in declared:
+        known = ", ".join(sorted(declared))
+        raise serializers.ValidationError(
+            {"property": [f"{attrs['kernel']} declares no {attrs['property']!r}; known: {known}."]}
+        )
+
+
+def validate_ranges(value: dict) -> dict:
+    """Variable ranges ``{name: [low, high]}``: identifiers, low < high."""
+    for name, (low, high) in value.items():
+        if not name.isidentifier():
+            raise serializers.ValidationError({"variables": [f"{name!r} is not a variable name."]})
+        if not low < high:
+            raise serializers.ValidationError(
+                {"variables": [f"{name}: the range needs low < high."]}
+            )
+    return value
 
 
 def validate_number(value, field: str) -> None:
@@ -140,6 +206,8 @@ class ChoiceSchema(_Strict):
     id = serializers.IntegerField(required=False)  # ignored; lets a read question be posted back
     text = serializers.CharField(max_length=500)
     is_correct = serializers.BooleanField(default=False)
+    #: Optional: the catalog fact the choice states; ``is_correct`` must say whether it holds.
+    check = PropertyCheckSchema(required=False, allow_null=True)
 
 
 class NumericAnswerSchema(_Strict):
@@ -161,18 +229,20 @@ class ExpressionAnswerSchema(_Strict):
         allow_empty=False,
     )
     tolerance = serializers.CharField(required=False, max_length=20)
+    #: Optional: what the catalog says the expression equals (``sigmoid.derivative(z)``).
+    compute = serializers.CharField(required=False, max_length=500)
 
     def validate_variables(self, value):
-        for name, (low, high) in value.items():
-            if not name.isidentifier():
-                raise serializers.ValidationError(f"{name!r} is not a variable name.")
-            if not low < high:
-                raise serializers.ValidationError(f"{name}: the range needs low < high.")
-        return value
+        try:
+            return validate_ranges(value)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError(exc.detail["variables"]) from exc
 
     def validate(self, attrs):
         check_tolerance(attrs.get("tolerance"))
         check_expression(attrs["expression"], attrs["variables"])
+        if "compute" in attrs:
+            check_expression(attrs["compute"], attrs["variables"], field="compute")
         return attrs
 
 

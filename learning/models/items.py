@@ -174,15 +174,21 @@ class Question(PathItem):
         the stored ones (none yet for a question not saved)."""
         if choices is None:
             choices = self.choices.all() if self.pk is not None else ()
-        return super().content() | {
-            "choice_list": [{"text": c.text, "is_correct": c.is_correct} for c in choices]
-        }
+        return super().content() | {"choice_list": [c.content() for c in choices]}
 
 
 class Choice(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     text = models.CharField(max_length=500)
     is_correct = models.BooleanField(default=False)
+    #: The bundle calls it ``check``; a model field cannot (``Model.check()`` is Django's
+    #: system-check hook).
+    property_check = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="Optional {kernel, property, value}: the catalog fact the choice states; "
+        "the verification step checks that is_correct says whether it holds.",
+    )
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -190,6 +196,24 @@ class Choice(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    def content(self) -> dict:
+        """What a bundle holds of a choice; ``check`` only when there is one, so the
+        hashes of questions written before checks existed stay what they were."""
+        content = {"text": self.text, "is_correct": self.is_correct}
+        if self.property_check:
+            content["check"] = self.property_check
+        return content
+
+    @classmethod
+    def from_bundle(cls, data: dict, position: int) -> "Choice":
+        """An unsaved choice from a bundle's (or the API's) ``{text, is_correct, check?}``."""
+        return cls(
+            text=data["text"],
+            is_correct=data.get("is_correct", False),
+            property_check=data.get("check"),
+            position=position,
+        )
 
 
 class ResourceKind(models.TextChoices):

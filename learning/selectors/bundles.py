@@ -26,9 +26,7 @@ def item_bundle(kind: ItemKind, item: PathItem) -> dict:
     if kind is SECTION and not item.claims:
         del entry["claims"]  # optional in the format: bundles without claims stay as they were
     if kind is QUESTION:
-        entry["choices"] = [
-            {"text": c.text, "is_correct": c.is_correct} for c in item.choices.all()
-        ]
+        entry["choices"] = [c.content() for c in item.choices.all()]
     return entry
 
 

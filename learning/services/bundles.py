@@ -57,10 +57,7 @@ def _plain(value):
 
 
 def _choices_of(data: dict) -> list[Choice]:
-    return [
-        Choice(text=c["text"], is_correct=c.get("is_correct", False), position=number)
-        for number, c in enumerate(data.get("choices") or [])
-    ]
+    return [Choice.from_bundle(c, number) for number, c in enumerate(data.get("choices") or [])]
 
 
 def _fill(item: PathItem, kind: ItemKind, data: dict, position: int, made: dict) -> None:

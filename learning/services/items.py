@@ -82,10 +82,7 @@ def _save(item: PathItem, choices: list[dict] | None) -> None:
     if choices is None:
         item.save()
         return
-    pending = [
-        Choice(text=c["text"], is_correct=c.get("is_correct", False), position=number)
-        for number, c in enumerate(choices)
-    ]
+    pending = [Choice.from_bundle(c, number) for number, c in enumerate(choices)]
     item.save(hash_with={"choices": pending})
     Choice.objects.filter(question=item).delete()  # an editor's new choices are new rows
     for choice in pending:
@@ -101,16 +98,16 @@ def choices_set(pairs: list[tuple[Question, list[Choice]]]) -> None:
     for question, wanted in pairs:
         current = list(question.choices.all())
         for choice, want in zip(current, wanted):
-            values = (want.text, want.is_correct, want.position)
-            if (choice.text, choice.is_correct, choice.position) != values:
-                choice.text, choice.is_correct, choice.position = values
+            values = (want.text, want.is_correct, want.property_check, want.position)
+            if (choice.text, choice.is_correct, choice.property_check, choice.position) != values:
+                choice.text, choice.is_correct, choice.property_check, choice.position = values
                 changed.append(choice)
         gone.extend(choice.pk for choice in current[len(wanted) :])
         for want in wanted[len(current) :]:
             want.question = question
             new.append(want)
     if changed:
-        rows_update(Choice, changed, ["text", "is_correct", "position"])
+        rows_update(Choice, changed, ["text", "is_correct", "property_check", "position"])
     if gone:
         Choice.objects.filter(pk__in=gone).delete()
     if new:

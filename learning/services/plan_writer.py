@@ -157,8 +157,7 @@ class PlanWriter:
         parts = {}
         if key[0] == "question":
             self.choices[key] = parts["choices"] = [
-                Choice(text=c.text, is_correct=c.is_correct, position=c.position)
-                for c in theirs.choices.all()
+                Choice.from_bundle(c.content(), c.position) for c in theirs.choices.all()
             ]
         item.refresh_hash(**parts)
         item.synced_hash = theirs.content_hash
