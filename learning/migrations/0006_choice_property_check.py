@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("learning", "0004_section_claims"),
+        ("learning", "0005_flashcard_section"),
     ]
 
     operations = [
