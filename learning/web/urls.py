@@ -1,0 +1,21 @@
+"""The learner's pages (SPEC §7), under the namespace ``web``."""
+
+from django.urls import path as route
+
+from learning.web import accounts, catalog, clones, paths
+
+app_name = "web"
+
+urlpatterns = [
+    route("", catalog.catalog, name="catalog"),
+    route("me/", catalog.me, name="me"),
+    route("accounts/signup/", accounts.signup, name="signup"),
+    route("accounts/login/", accounts.login_view, name="login"),
+    route("accounts/logout/", accounts.logout_view, name="logout"),
+    route("paths/<slug:slug>/", paths.outline, name="path"),
+    route("paths/<slug:slug>/article/", paths.article, name="article"),
+    route("paths/<slug:slug>/podcast/", paths.podcast, name="podcast"),
+    route("paths/<slug:slug>/clone/", clones.clone, name="clone"),
+    route("paths/<slug:slug>/updates/", clones.updates, name="updates"),
+    route("paths/<slug:slug>/sync/", clones.sync, name="sync"),
+]
