@@ -5,6 +5,7 @@ from django.contrib.auth import login
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.views import LoginView, LogoutView
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 
@@ -26,6 +27,21 @@ def next_url(request, default: str) -> str:
     return target if target and safe else default
 
 
+#: The two account forms share a template: what each one says and where the other is.
+SIGNUP_PAGE = {
+    "heading": "Sign up",
+    "other_question": "Have an account?",
+    "other_heading": "Log in",
+    "other_url": reverse_lazy("web:login"),
+}
+LOGIN_PAGE = {
+    "heading": "Log in",
+    "other_question": "New here?",
+    "other_heading": "Sign up",
+    "other_url": reverse_lazy("web:signup"),
+}
+
+
 @sensitive_post_parameters("password1", "password2")
 def signup(request):
     if request.user.is_authenticated:
@@ -44,11 +60,15 @@ def signup(request):
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect(next_url(request, "/me/"))
     return render(
-        request, "web/accounts/signup.html", {"form": form, "next": next_url(request, "")}
+        request,
+        "web/accounts/form.html",
+        SIGNUP_PAGE | {"form": form, "next": next_url(request, "")},
     )
 
 
 login_view = LoginView.as_view(
-    template_name="web/accounts/login.html", redirect_authenticated_user=True
+    template_name="web/accounts/form.html",
+    redirect_authenticated_user=True,
+    extra_context=LOGIN_PAGE,
 )
 logout_view = LogoutView.as_view()
