@@ -64,5 +64,11 @@ def podcast(request, slug: str):
     return render(
         request,
         "web/paths/podcast.html",
-        {"tree": tree, "whole": whole, "episode": episode, "segments": segments},
+        {
+            "tree": tree,
+            "whole": whole,
+            "episode": episode,
+            "segments": segments,
+            "duration": clock(episode["duration_seconds"]) if episode else None,
+        },
     )
