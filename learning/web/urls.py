@@ -2,7 +2,7 @@
 
 from django.urls import path as route
 
-from learning.web import accounts, catalog, clones, paths
+from learning.web import accounts, catalog, clones, items, paths
 
 app_name = "web"
 
@@ -18,4 +18,17 @@ urlpatterns = [
     route("paths/<slug:slug>/clone/", clones.clone, name="clone"),
     route("paths/<slug:slug>/updates/", clones.updates, name="updates"),
     route("paths/<slug:slug>/sync/", clones.sync, name="sync"),
+    route("paths/<slug:slug>/edit/", items.editor, name="edit"),
+    route(
+        "paths/<slug:slug>/edit/sections/<int:pk>/",
+        items.item_edit,
+        {"kind": "sections"},
+        name="edit-section",
+    ),
+    route(
+        "paths/<slug:slug>/edit/flashcards/<int:pk>/",
+        items.item_edit,
+        {"kind": "flashcards"},
+        name="edit-flashcard",
+    ),
 ]

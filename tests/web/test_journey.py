@@ -62,6 +62,14 @@ def sign_up(page, base: str, username: str) -> None:
     assert page.get_by_role("button", name=re.compile("Log out")).is_visible()
 
 
+def own_copy(page, base: str, username: str, source) -> None:
+    """Sign up as ``username`` and clone ``source``, landing on the copy."""
+    sign_up(page, base, username)
+    page.goto(f"{base}/paths/{source.slug}/")
+    page.get_by_role("button", name="Clone to make it your own").click()
+    page.wait_for_url(f"{base}/paths/{source.slug}-{username}/")
+
+
 def test_sign_up_preview_clone_read_listen_and_log_in_again(live_server, watched, source):
     podcast = Podcast.objects.get(path=source)
     podcast.audio.save("journey.wav", ContentFile(silent_wav(70)))
@@ -126,10 +134,7 @@ def test_sign_up_preview_clone_read_listen_and_log_in_again(live_server, watched
 
 def test_pull_an_upstream_update(live_server, watched, source):
     page, base = watched.page, live_server.url
-    sign_up(page, base, "mo")
-    page.goto(f"{base}/paths/{source.slug}/")
-    page.get_by_role("button", name="Clone to make it your own").click()
-    page.wait_for_url(f"{base}/paths/tiny-mo/")
+    own_copy(page, base, "mo", source)
     card = Flashcard.objects.get(path=source, front="Is tanh zero-centered?")
     item_update(item=card, data={"back": "Yes: tanh(0) = 0."})
 
@@ -142,6 +147,30 @@ def test_pull_an_upstream_update(live_server, watched, source):
     assert page.get_by_text("1 changed").is_visible()
     assert page.get_by_text("You are up to date").is_visible()
     assert Flashcard.objects.get(path__slug="tiny-mo", front=card.front).back == card.back
+
+
+def test_edit_a_section_with_a_preview_then_a_card(live_server, watched, source):
+    page, base = watched.page, live_server.url
+    own_copy(page, base, "ida", source)
+    page.get_by_role("navigation", name="This path").get_by_role("link", name="Edit").click()
+    accessible(watched)
+    page.get_by_role("link", name="Edit the section “Second”").click()
+    page.get_by_label("Body").fill("The tanh is $\\tanh(z) = 2\\sigma(2z) - 1$.")
+    page.get_by_role("button", name="Preview").click()
+    assert page.locator(".preview math").count() == 1
+    accessible(watched)
+    watched.screenshot("edit-preview")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r".*/paths/tiny-ida/article/#section-\d+$"))
+    assert page.get_by_text("Saved the section.").is_visible()
+    page.get_by_role("navigation", name="This path").get_by_role("link", name="Edit").click()
+    page.get_by_role("link", name=re.compile("Edit the flashcard “Is tanh")).click()
+    page.get_by_label("Back").fill("Yes: tanh(0) = 0.")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Saved the flashcard.").wait_for()
+    assert Flashcard.objects.get(path__slug="tiny-ida", front__startswith="Is tanh").back == (
+        "Yes: tanh(0) = 0."
+    )
 
 
 @pytest.mark.parametrize("where", ["", "/article/", "/podcast/"])

@@ -60,7 +60,9 @@ URL_ATTRIBUTES = {
     "background",
 }
 FORBIDDEN_TAGS = {"iframe", "object", "embed", "base", "frame", "frameset", "style", "form"}
-OUR_FORMS = re.compile(r"^/(accounts/(login|logout|signup)|paths/[\w-]+/(clone|sync))/$|^/$")
+OUR_FORMS = re.compile(
+    r"^/$|^/(accounts/(login|logout|signup)|paths/[\w-]+/(clone|sync|edit/(sections|flashcards)/\d+))/$"
+)
 
 
 def hostile_bundle() -> dict:
@@ -143,6 +145,12 @@ def hostile_pages(hostile) -> list[str]:
             f"/paths/{path.slug}/podcast/",
         ]
     pages += [f"/paths/{hostile['clone'].slug}/updates/", f"/paths/{hostile['source'].slug}/"]
+    mine = hostile["mine"]
+    pages += [f"/paths/{mine.slug}/edit/"]
+    pages += [
+        f"/paths/{mine.slug}/edit/sections/{s.pk}/" for s in Section.objects.filter(path=mine)[:3]
+    ]
+    pages += [f"/paths/{mine.slug}/edit/flashcards/{Flashcard.objects.filter(path=mine)[0].pk}/"]
     return pages
 
 
@@ -154,6 +162,12 @@ def test_the_corpus_reaches_no_page_as_markup(client, learner, hostile):
         html = answer.content.decode()
         assert audit(html) == [], url
         assert "<script>window.__xss" not in html, url
+    section = Section.objects.filter(path=hostile["mine"]).first()
+    preview = client.post(
+        f"/paths/{hostile['mine'].slug}/edit/sections/{section.pk}/",
+        {"title": CORPUS[0][:200], "body": ALL, "preview": "1"},
+    ).content.decode()
+    assert "Preview" in preview and audit(preview) == []
     anonymous = Client()
     for url in [f"/accounts/login/?next=javascript:{MARK}", f"/accounts/signup/?next={CORPUS[0]}"]:
         html = anonymous.get(url).content.decode()
@@ -230,6 +244,18 @@ def test_sync_needs_the_csrf_token(learner, source, clone):
     )
     assert answer.status_code == 302
     assert Flashcard.objects.get(path=clone, origin_uid=card.origin_uid).back == "Yes, tanh(0) = 0."
+
+
+def test_editing_needs_the_csrf_token(learner, clone):
+    section = Section.objects.get(path=clone, title="Second")
+    url = f"/paths/{clone.slug}/edit/sections/{section.pk}/"
+    client = csrf_client(learner)
+    assert client.post(url, {"title": "Hijacked", "body": "x"}).status_code == 403
+    section.refresh_from_db()
+    assert section.title == "Second"
+    token = token_from(client, url)
+    answer = client.post(url, {"title": "Mine", "body": "x", "csrfmiddlewaretoken": token})
+    assert answer.status_code == 302 and Section.objects.get(pk=section.pk).title == "Mine"
 
 
 def test_the_account_forms_need_the_csrf_token(learner):
