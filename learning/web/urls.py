@@ -1,5 +1,7 @@
 """The learner's pages (SPEC §7), under the namespace ``web``."""
 
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import path as route
 
 from learning.web import accounts, catalog, clones, items, paths
@@ -8,6 +10,9 @@ app_name = "web"
 
 urlpatterns = [
     route("", catalog.catalog, name="catalog"),
+    # Browsers ask for it on pages that name no icon (the admin's); the static URL is
+    # looked up per request, since with the manifest storage it exists after collectstatic.
+    route("favicon.ico", lambda request: redirect(static("web/favicon.svg"), permanent=True)),
     route("me/", catalog.me, name="me"),
     route("accounts/signup/", accounts.signup, name="signup"),
     route("accounts/login/", accounts.login_view, name="login"),

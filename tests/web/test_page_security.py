@@ -10,10 +10,13 @@ object. In Chromium, the same pages must open no dialog and set no marker.
 """
 
 import re
+import uuid
 from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from config.csp import HEADER
 from learning.models import Flashcard, Path, Section
@@ -314,3 +317,50 @@ def test_no_page_runs_the_corpus_in_chromium(live_server, watched, learner, host
     # missing; that 404 is the one console error expected. Anything else, a script the
     # CSP blocked included, still fails the test in ``watched``.
     watched.errors[:] = [e for e in watched.errors if "status of 404" not in e]
+
+
+FUZZ = settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+odd_text = st.text(alphabet=st.characters(codec="utf-8"), max_size=40) | st.sampled_from(
+    ["\x00", "a\x00b", "", " ", "-1", "1e309", "../etc", "%00", "x" * 600, str(uuid.uuid4())]
+)
+
+
+@FUZZ
+@given(name=odd_text, value=odd_text)
+def test_odd_form_input_is_never_a_server_error(client, learner, clone, name, value):
+    client.force_login(learner)
+    section = Section.objects.filter(path=clone).first()
+    answers = [
+        client.post(f"/paths/{clone.slug}/sync/", {f"item-{name}": value}),
+        client.post(f"/paths/{clone.slug}/sync/", {"pull_all": value}),
+        client.post(
+            f"/paths/{clone.slug}/edit/sections/{section.pk}/",
+            {"title": value, "body": name, "preview": "1"},
+        ),
+        client.get("/", {"q": value}),
+        Client().post(
+            "/accounts/signup/", {"username": name, "password1": value, "password2": value}
+        ),
+        Client().post("/accounts/login/", {"username": name, "password": value}),
+    ]
+    assert [a.status_code for a in answers if a.status_code >= 500] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_admin_and_the_api_docs_run_under_the_csp(live_server, watched, staff, source):
+    """The policy is on every answer: the pages that are not ours work under it too."""
+    page = watched.page
+    page.goto(f"{live_server.url}/admin/login/")
+    page.get_by_label("Username").fill(staff.username)
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server.url}/admin/")
+    page.goto(f"{live_server.url}/admin/learning/path/")
+    page.goto(f"{live_server.url}/admin/learning/path/{source.pk}/change/")
+    page.wait_for_load_state("load")
+    page.goto(f"{live_server.url}/api/docs/")
+    page.locator(".swagger-ui .info").wait_for()  # the start-up script ran
