@@ -6,11 +6,14 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from learning.models import Flashcard, Path, Section
 from learning.services.bundles import path_import
+from learning.services.clones import path_clone
 from learning.services.items import item_update
-from tests.bundles import small_bundle
+from tests.bundles import sized_bundle, small_bundle
 
 pytestmark = pytest.mark.django_db
 
@@ -230,3 +233,20 @@ def test_updates_of_a_path_that_is_no_clone_or_not_mine(client, source, clone, s
     client.force_login(staff)
     answer = client.get(f"/paths/{source.slug}/updates/")
     assert answer.status_code == 400 and "That did not work" in answer.content.decode()
+
+
+@pytest.mark.parametrize("part", ["", "article/", "podcast/", "updates/"])
+def test_a_path_page_costs_the_same_queries_whatever_its_size(client, learner, part):
+    """The pages read the cached tree: a path of 20 items and one of 400 cost the same
+    (the first visit builds the tree; the count is of the second)."""
+    client.force_login(learner)
+    counts = []
+    for size in (20, 400):
+        source = path_import(data=sized_bundle(size, slug=f"size-{size}"), visibility="public")
+        clone = path_clone(path=source, user=learner)
+        url = f"/paths/{clone.slug}/{part}"
+        text(client.get(url))
+        with CaptureQueriesContext(connection) as queries:
+            text(client.get(url))
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
