@@ -1,0 +1,22 @@
+"""The catalog (``/``) and my paths (``/me/``): a card per path, with its counts."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from learning.selectors.trees import path_summary, paths_listed
+
+#: Cards on one page; a search narrows the rest.
+CATALOG_SIZE = 200
+QUERY_LENGTH = 200
+
+
+def catalog(request):
+    q = request.GET.get("q", "").strip()[:QUERY_LENGTH]
+    paths = paths_listed(user=request.user, q=q)[:CATALOG_SIZE]
+    return render(request, "web/catalog.html", {"paths": [path_summary(p) for p in paths], "q": q})
+
+
+@login_required
+def me(request):
+    paths = paths_listed(user=request.user, mine=True)
+    return render(request, "web/me.html", {"paths": [path_summary(p) for p in paths]})

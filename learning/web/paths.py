@@ -1,0 +1,74 @@
+"""A path's pages: the outline (preview or whole), the article and the podcast.
+
+Each reads the same tree as the API (``path_tree``, cached per version): owner and staff
+get it whole, everyone else the preview, which the pages show as it is.
+"""
+
+from django.shortcuts import render
+
+from config.errors import ApplicationError
+from learning.selectors.paths import path_get_for_read, path_sees_whole
+from learning.selectors.trees import path_tree
+from learning.services.clones import path_updates
+from learning.web.errors import pages
+from learning.web.links import path_parts
+
+
+def _read(request, slug: str) -> tuple:
+    path = path_get_for_read(slug=slug, user=request.user)
+    whole = path_sees_whole(path, request.user)
+    return path, path_tree(path, preview=not whole), whole
+
+
+def pending_updates(path, user) -> dict:
+    """``{count, error}``: how many upstream updates wait for a clone, or why none can."""
+    if path.cloned_from_id is None:
+        return {"count": 0, "error": None}
+    try:
+        listing = path_updates(path=path, user=user)
+    except ApplicationError as exc:
+        return {"count": 0, "error": exc.message}
+    count = sum(len(listing[name]) for name in ("added", "changed", "removed", "conflicts"))
+    return {"count": count, "error": None}
+
+
+@pages
+def outline(request, slug: str):
+    path, tree, whole = _read(request, slug)
+    context = {"tree": tree, "whole": whole, "path": path}
+    if whole:
+        context |= {"parts": path_parts(tree), "updates": pending_updates(path, request.user)}
+    return render(request, "web/paths/outline.html", context)
+
+
+@pages
+def article(request, slug: str):
+    _path, tree, whole = _read(request, slug)
+    return render(request, "web/paths/article.html", {"tree": tree, "whole": whole})
+
+
+def clock(seconds) -> str:
+    """``75.5`` → ``"1:15"``."""
+    seconds = int(seconds or 0)
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+@pages
+def podcast(request, slug: str):
+    _path, tree, whole = _read(request, slug)
+    episode = tree["podcast"]
+    segments = [
+        segment | {"clock": clock(segment.get("start"))}
+        for segment in (episode["transcript"] if episode else [])
+    ]
+    return render(
+        request,
+        "web/paths/podcast.html",
+        {
+            "tree": tree,
+            "whole": whole,
+            "episode": episode,
+            "segments": segments,
+            "duration": clock(episode["duration_seconds"]) if episode else None,
+        },
+    )
