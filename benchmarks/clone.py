@@ -57,7 +57,7 @@ def measure(sizes: list[int], runs: int) -> list[dict]:
     from learning.services.bundles import path_import
     from learning.services.clone_path import path_clone
     from learning.services.sync_path import path_sync
-    from tests.bundles import sized_bundle
+    from tests.helpers import sized_bundle
 
     call_command("migrate", verbosity=0)
     user = get_user_model().objects.create_user("bench", password="bench-bench-bench")

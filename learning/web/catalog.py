@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from learning.selectors.trees import path_summary, paths_listed
+from learning.selectors.paths import path_summary, paths_listed
 
 #: Cards on one page; a search narrows the rest.
 CATALOG_SIZE = 200

@@ -1,6 +1,6 @@
 """Making a path your own on the pages: clone it, see upstream's updates, pull them.
 
-The views call ``learning.services.clones`` like the API does. A sync always pulls every
+The views call the clone and sync services like the API does. A sync always pulls every
 update the learner does not decline, so the updates page is one form: per item take or
 decline (per conflict take, keep mine, or decide later), and a separate "pull all".
 """
@@ -13,8 +13,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from learning.selectors.clones import path_updates
 from learning.selectors.paths import path_get_for_read, path_get_for_write
-from learning.services.clones import path_clone, path_sync, path_updates
+from learning.services.clone_path import path_clone
+from learning.services.sync_path import path_sync
 from learning.web.errors import pages
 
 #: The sections of the updates page, in order: (listing key, heading).

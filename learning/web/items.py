@@ -14,8 +14,9 @@ from django.urls import reverse
 from config.errors import NotFound
 from learning.models import Flashcard, Section
 from learning.rendering import render_markdown
+from learning.selectors.items import item_get_for_write
 from learning.selectors.paths import path_get_for_write
-from learning.selectors.trees import item_get_for_write, path_tree
+from learning.selectors.trees import path_tree
 from learning.services.items import item_update
 from learning.web.errors import pages
 

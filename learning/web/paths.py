@@ -7,9 +7,9 @@ get it whole, everyone else the preview, which the pages show as it is.
 from django.shortcuts import render
 
 from config.errors import ApplicationError
+from learning.selectors.clones import path_updates
 from learning.selectors.paths import path_get_for_read, path_sees_whole
 from learning.selectors.trees import path_tree
-from learning.services.clones import path_updates
 from learning.web.errors import pages
 from learning.web.links import path_parts
 

@@ -10,7 +10,7 @@ from learning.selectors.bundles import path_export
 from learning.services.bundles import path_import, path_replace
 from learning.services.clone_path import path_clone
 from learning.services.sync_path import path_sync
-from tests.bundles import small_bundle
+from tests.helpers import small_bundle
 
 pytestmark = pytest.mark.django_db
 

@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 from config.csp import HEADER
 from learning.models import Flashcard, Path, Section
 from learning.services.bundles import path_import
-from learning.services.clones import path_clone
+from learning.services.clone_path import path_clone
 from learning.services.items import item_update
 from learning.services.paths import path_update
-from tests.bundles import small_bundle
+from tests.helpers import small_bundle
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 
 from learning.models import Flashcard, Path, Section
 from learning.services.bundles import path_import
-from learning.services.clones import path_clone
+from learning.services.clone_path import path_clone
 from learning.services.items import item_update
-from tests.bundles import sized_bundle, small_bundle
+from tests.helpers import sized_bundle, small_bundle
 
 pytestmark = pytest.mark.django_db
 
