@@ -125,6 +125,24 @@ def sized_bundle(items: int, slug: str = "big") -> dict:
     return bundle
 
 
+# A section stating a number (its claims), and cards naming their section.
+CLAIM = {"text": "0.25", "compute": "sigmoid.derivative(0)", "value": 0.25, "tolerance": "1e-9"}
+
+
+def bundle_with_claims(small_bundle_data: dict) -> dict:
+    bundle = copy.deepcopy(small_bundle_data)
+    bundle["sections"][0]["body"] += " Its slope at 0 is 0.25."
+    bundle["sections"][0]["claims"] = [dict(CLAIM)]
+    return bundle
+
+
+def bundle_with_sections(**path_fields) -> dict:
+    bundle = small_bundle(**path_fields)
+    bundle["flashcards"][0]["section"] = uid("s1")  # top-level
+    bundle["flashcards"][1]["section"] = uid("s1a")  # a subsection
+    return bundle
+
+
 # --- clients ------------------------------------------------------------------------------
 
 
