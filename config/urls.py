@@ -3,16 +3,18 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.health import healthz
+from config.media import media_serve
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("learning.api.urls", namespace="api")),
+    path("api/v1/", include("content.urls", namespace="content")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("admin/", admin.site.urls),
-    path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+    # Media with byte ranges and ETags, so podcast players seek (config.media).
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media_serve, name="media"),
 ]

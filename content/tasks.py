@@ -1,0 +1,13 @@
+"""Celery tasks of the content pipeline, on the ``content`` queue: they take ids."""
+
+from celery import shared_task
+
+from content.services import job_run
+
+
+@shared_task(name="content.generate", acks_late=True, soft_time_limit=900, time_limit=960)
+def generate_content(job_id: int) -> str | None:
+    """Run generation job ``job_id``; a redelivered or repeated task finds it finished and
+    does nothing."""
+    job = job_run(job_id=job_id)
+    return job.state if job else None
