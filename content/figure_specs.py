@@ -2,7 +2,7 @@
 
 A path covers a catalog function when the function's name (``hard_swish``, also spelled
 ``hard swish`` or ``hard-swish``) or title appears as a whole word in a section's title or
-body, a section claim's ``compute``, a flashcard claim, or a question's key. Each covered
+body, a section claim's ``compute``, a flashcard or its claim, or a question's prompt or key. Each covered
 function gets one figure: the function and its derivative on one set of axes.
 
 The key is a sha256 of what the figure shows: the function, its parameters, the x range,
@@ -75,9 +75,9 @@ def _texts(bundle: dict) -> list[str]:
         texts += [section["title"], section.get("body", "")]
         texts += [c.get("compute", "") for c in section.get("claims") or []]
     for card in bundle["flashcards"]:
-        texts.append(json.dumps(card.get("claim") or {}))
+        texts += [card["front"], card["back"], json.dumps(card.get("claim") or {})]
     for quiz in bundle["quizzes"]:
-        texts += [json.dumps(q.get("answer") or {}) for q in quiz["questions"]]
+        texts += [q["prompt"] + json.dumps(q.get("answer") or {}) for q in quiz["questions"]]
     return texts
 
 
