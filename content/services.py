@@ -10,7 +10,9 @@ Job states, the rules the code below follows:
 | when                                         | state       | progress             |
 |----------------------------------------------|-------------|----------------------|
 | created                                      | queued      | 0                    |
-| a worker picks it up (again, after a crash)  | running     | kept (only grows)    |
+| a worker picks it up                         | running     | kept (only grows)    |
+| picked up while running, started less than the time limit ago (a duplicate task) | unchanged | (the other run goes on) |
+| picked up while running, started longer ago (its worker died: hard time limit passed) | running, started again | kept |
 | a step runs                                  | running     | grows with the step  |
 | a step raises                                | running     | the step is `failed` with its error; the next steps still run |
 | every step ran, none failed                  | succeeded   | 100                  |
@@ -19,12 +21,15 @@ Job states, the rules the code below follows:
 
 So a machine without the speech engine gets figures and verification, and a job in state
 ``failed`` whose ``steps.podcast.error`` says why. Asking again runs a new job: steps are
-idempotent and reuse what exists (figures by key, audio by what it speaks).
+idempotent and reuse what exists (figures by key, audio by what it speaks). Asking while a
+job is in flight returns that job and sends its task again: a lost message is replaced,
+and a duplicate finds the job claimed and does nothing.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from celery import current_app
 from django.db import IntegrityError, transaction
@@ -37,6 +42,9 @@ from learning.models import Path
 from learning.selectors.paths import path_can_edit, paths_visible_to
 
 logger = logging.getLogger(__name__)
+
+#: A job's task is killed after this long, so a job running longer has lost its worker.
+JOB_TIME_LIMIT_SECONDS = 960
 
 #: The steps in running order, with their share of the progress bar (sums to 100).
 STEPS = (("figures", figures.run, 40), ("verification", verification.run, 20),
@@ -75,7 +83,9 @@ class GeneratePath:
                 if enqueue:
                     transaction.on_commit(lambda: job_enqueue(job_id=job.pk))
         except IntegrityError:  # one is in flight (the partial unique constraint): that one
-            return GenerationJob.objects.get(path=self.path, state__in=ACTIVE_STATES)
+            job = GenerationJob.objects.get(path=self.path, state__in=ACTIVE_STATES)
+            if enqueue:
+                transaction.on_commit(lambda: job_enqueue(job_id=job.pk))
         return job
 
 
@@ -106,14 +116,23 @@ def _save_step(job: GenerationJob, name: str, **changes) -> None:
     job.save(update_fields=["steps", "step"])
 
 
+def _claimable(job: GenerationJob | None) -> bool:
+    if job is None or job.state not in ACTIVE_STATES:
+        return False
+    if job.state == JobState.QUEUED or job.started_at is None:
+        return True
+    return timezone.now() - job.started_at > timedelta(seconds=JOB_TIME_LIMIT_SECONDS)
+
+
 def job_run(*, job_id: int, on_progress=None) -> GenerationJob | None:
-    """Run job ``job_id``'s steps (see the state table above); ``None`` if it is gone."""
+    """Run job ``job_id``'s steps (see the state table above); ``None`` if it is gone.
+    Claiming the job is one locked read and write, so two tasks never both run it."""
     with transaction.atomic():
         job = GenerationJob.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.state not in ACTIVE_STATES:
+        if not _claimable(job):
             return job
         job.state = JobState.RUNNING
-        job.started_at = job.started_at or timezone.now()
+        job.started_at = timezone.now()
         job.save(update_fields=["state", "started_at"])
     job = GenerationJob.objects.select_related("path").get(pk=job_id)
     base = 0
