@@ -100,3 +100,19 @@ def test_verification_is_for_owner_and_staff_only(public, owner, learner_api, st
 def test_figures_of_a_path_you_can_read(public, mine, learner_api):
     assert learner_api.get(f"/api/v1/paths/{public.slug}/figures/").json() == []
     assert learner_api.get(f"/api/v1/paths/{mine.slug}/figures/").status_code == 404
+
+
+def test_figures_and_verification_read_in_constant_queries(
+    public, owner, django_assert_num_queries
+):
+    from content.services import GeneratePath, job_run
+
+    job = GeneratePath(public, owner).execute(enqueue=False)
+    job_run(job_id=job.pk)
+    client = client_for(owner)
+    with django_assert_num_queries(9):  # the path, its bundle (constant), the figures
+        figures = client.get(f"/api/v1/paths/{public.slug}/figures/").json()
+    assert len(figures) == 3
+    with django_assert_num_queries(2):
+        rows = client.get(f"/api/v1/paths/{public.slug}/verification/").json()
+    assert rows and all(r["status"] == "verified" for r in rows)
