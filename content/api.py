@@ -38,6 +38,9 @@ class FigureOut(serializers.Serializer):
     title = serializers.CharField()
     png_url = serializers.CharField()
     svg_url = serializers.CharField()
+    section_uid = serializers.CharField(
+        allow_null=True, help_text="The article section it belongs beside (origin_uid)."
+    )
 
 
 class VerificationOut(serializers.Serializer):
@@ -75,17 +78,20 @@ class JobView(APIView):
 class FiguresView(APIView):
     @extend_schema(tags=TAGS, responses=FigureOut(many=True))
     def get(self, request, slug: str):
-        """The path's figures: each covered catalog function with its derivative."""
+        """The path's figures: each covered catalog function with its derivative, and the
+        section of the article it belongs beside."""
         path = path_get_for_read(slug=slug, user=request.user)
+        url = request.build_absolute_uri
         return Response(
             [
                 {
-                    "kernel": f.kernel,
-                    "title": f.title,
-                    "png_url": request.build_absolute_uri(f.png.url),
-                    "svg_url": request.build_absolute_uri(f.svg.url),
+                    "kernel": figure.kernel,
+                    "title": figure.title,
+                    "png_url": url(figure.png.url),
+                    "svg_url": url(figure.svg.url),
+                    "section_uid": section_uid,
                 }  # fmt: skip
-                for f in path_figures(path)
+                for figure, section_uid in path_figures(path)
             ]
         )
 

@@ -70,8 +70,7 @@ def _pattern(name: str) -> re.Pattern:
 
 def _texts(bundle: dict) -> list[str]:
     texts: list[str] = []
-    sections = [s for top in bundle["sections"] for s in (top, *top.get("children", []))]
-    for section in sections:
+    for section in _sections(bundle):
         texts += [section["title"], section.get("body", "")]
         texts += [c.get("compute", "") for c in section.get("claims") or []]
     for card in bundle["flashcards"]:
@@ -79,6 +78,24 @@ def _texts(bundle: dict) -> list[str]:
     for quiz in bundle["quizzes"]:
         texts += [q["prompt"] + json.dumps(q.get("answer") or {}) for q in quiz["questions"]]
     return texts
+
+
+def _sections(bundle: dict) -> list[dict]:
+    return [s for top in bundle["sections"] for s in (top, *top.get("children", []))]
+
+
+def figure_placements(bundle: dict) -> dict[str, str | None]:
+    """Where each covered function's figure belongs in the article: the ``origin_uid`` of
+    the first section whose title, or else body, names it (``None``: no section does)."""
+    sections = _sections(bundle)
+    placements = {}
+    for spec in figure_specs(bundle):
+        pattern = _pattern(spec.kernel)
+        found = next((s for s in sections if pattern.search(s["title"].lower())), None) or next(
+            (s for s in sections if pattern.search(s.get("body", "").lower())), None
+        )
+        placements[spec.kernel] = found["origin_uid"] if found else None
+    return placements
 
 
 def figure_specs(bundle: dict) -> list[FigureSpec]:

@@ -3,19 +3,22 @@
 from django.db.models import QuerySet
 
 from config.errors import NotFound
-from content.figure_specs import figure_specs
+from content.figure_specs import figure_placements, figure_specs
 from content.models import Figure, GenerationJob, Verification
 from learning.models import Path
 from learning.selectors.bundles import path_export
 from learning.selectors.paths import path_can_edit, path_get_for_read
 
 
-def path_figures(path: Path) -> list[Figure]:
-    """The stored figures of the functions ``path`` covers, in catalog order (a clone
-    finds its source's figures: they are keyed by what they show)."""
-    keys = [spec.key for spec in figure_specs(path_export(path))]
+def path_figures(path: Path) -> list[tuple[Figure, str | None]]:
+    """The stored figures of the functions ``path`` covers, in catalog order, each with
+    the ``origin_uid`` of the article section it belongs beside (a clone finds its
+    source's figures: they are keyed by what they show, not by the path)."""
+    bundle = path_export(path)
+    placements = figure_placements(bundle)
+    keys = {spec.key: spec.kernel for spec in figure_specs(bundle)}
     found = {figure.key: figure for figure in Figure.objects.filter(key__in=keys)}
-    return [found[key] for key in keys if key in found]
+    return [(found[key], placements[kernel]) for key, kernel in keys.items() if key in found]
 
 
 def path_verifications(path: Path) -> QuerySet[Verification]:

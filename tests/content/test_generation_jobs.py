@@ -95,5 +95,13 @@ def test_a_clone_shares_its_sources_figures(path, learner):
     job_run(job_id=new_job(path).pk)
     clone = path_clone(path=path, user=learner)
     shared = path_figures(clone)
-    assert [f.pk for f in shared] == [f.pk for f in path_figures(path)]
-    assert {f.kernel for f in shared} == {"sigmoid", "tanh", "relu"}
+    assert [f.pk for f, _ in shared] == [f.pk for f, _ in path_figures(path)]
+    assert {f.kernel for f, _ in shared} == {"sigmoid", "tanh", "relu"}
+
+
+def test_each_figure_is_placed_beside_the_section_that_names_it(path):
+    job_run(job_id=new_job(path).pk)
+    placed = {figure.kernel: section for figure, section in path_figures(path)}
+    intro = path.sections.get(title="Intro")
+    assert placed["sigmoid"] == str(intro.origin_uid)  # "The sigmoid is …" in its body
+    assert placed["tanh"] is None and placed["relu"] is None  # named in cards and questions only

@@ -73,6 +73,8 @@ def test_a_job_runs_end_to_end_with_monotone_progress(owner, owner_api, celery_w
         assert mpimg.imread(io.BytesIO(png), format="png").shape[2] in (3, 4)
         assert ET.fromstring(svg).tag.endswith("svg")
         assert row["svg_url"].endswith(figure.svg.url)
+        assert row["png_url"].endswith(figure.png.url)
+    assert {f["kernel"]: f["section_uid"] for f in figures}["sigmoid"] is not None
 
 
 def test_figures_redrawn_are_byte_identical_and_shared(owner, owner_api, celery_worker_process):
