@@ -7,6 +7,8 @@ case "$role" in
     python manage.py migrate --no-input
     python manage.py collectstatic --no-input --verbosity 0
     python manage.py load_paths
+    # First start: hand content generation to the workers; gunicorn does not wait.
+    python manage.py generate_content --all --missing --enqueue
     exec gunicorn config.wsgi --config /app/platform/gunicorn.conf.py
     ;;
   worker)
