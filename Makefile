@@ -9,13 +9,18 @@ PORT ?= 8000
 # Real engines used by `make test` when they answer (both configurations must pass).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+# Every worker consumes these (content generation has its own queue).
+WORKER_QUEUES := celery,content
 
 .PHONY: run setup install migrate content test test-embedded test-engines lint format bench clean
 
 run: setup ## set up, then serve on http://$(HOST):$(PORT) with one Celery worker until Ctrl-C
 	@echo "Studytree on http://$(HOST):$(PORT)/  (API /api/v1/, docs /api/docs/, health /healthz). Ctrl-C stops."
+	@# First start: the worker generates figures, verification and audio; the server does not wait.
+	$(PY) manage.py generate_content --all --missing --enqueue
 	@trap 'kill 0' INT TERM EXIT; \
-	$(VENV)/bin/celery -A config worker --loglevel=INFO --concurrency=1 --without-mingle --without-gossip & \
+	$(VENV)/bin/celery -A config worker --loglevel=INFO --concurrency=1 --without-mingle --without-gossip \
+		--queues=$(WORKER_QUEUES) & \
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 setup: install migrate content ## create .venv, install, migrate, load and generate content
@@ -32,7 +37,7 @@ $(STAMP): pyproject.toml
 migrate: install
 	$(PY) manage.py migrate --no-input
 
-content: migrate ## load the bundled learning paths (idempotent)
+content: migrate ## load the bundled learning paths (idempotent; `make run` then generates them)
 	$(PY) manage.py load_paths
 
 test: install ## the whole suite: embedded default always, PostgreSQL + Redis when they answer
@@ -66,6 +71,7 @@ format: install
 bench: install ## measure; figures go to benchmarks/RESULTS.md (kernels need torch==2.13.0, CPU)
 	$(PY) benchmarks/kernels.py
 	$(PY) benchmarks/clone.py
+	$(PY) benchmarks/generate.py
 
 clean:
 	rm -rf var $(VENV)

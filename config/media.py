@@ -1,57 +1,98 @@
-"""Media files (generated figures, podcast audio) served with byte ranges.
+"""Media files served so that players seek and downloads resume.
 
-Django's ``static.serve`` answers every request with the whole file, and a browser cannot
-seek in audio served that way: a click on a transcript line would start the episode
-over. This view answers ``Range: bytes=…`` with a 206 and the part asked for (one range;
-anything else gets the whole file, as HTTP allows).
+Django's ``static.serve`` sends whole files only. This view answers with
+``Content-Length``, an ``ETag`` (size and modification time), ``Accept-Ranges: bytes``,
+a ``206 Partial Content`` for one byte range (``bytes=a-b``, ``bytes=a-``, ``bytes=-n``),
+``416`` for a range outside the file, and ``304`` for a matching ``If-None-Match``. A
+range request with a stale ``If-Range`` gets the whole file. Several ranges in one request
+are answered with the whole file (allowed by RFC 9110). Paths cannot leave MEDIA_ROOT.
 """
 
+import mimetypes
+import os
 import re
 
 from django.conf import settings
-from django.http import HttpResponse, StreamingHttpResponse
+from django.core.exceptions import SuspiciousFileOperation
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseNotModified,
+    StreamingHttpResponse,
+)
 from django.utils._os import safe_join
-from django.views.static import serve
+from django.utils.http import parse_etags
+from django.views.decorators.http import require_safe
 
-ONE_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+mimetypes.add_type("text/vtt", ".vtt")
+mimetypes.add_type("audio/mpeg", ".mp3")
+
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK = 64 * 1024
 
 
-def _chunks(name: str, first: int, length: int):
-    with open(name, "rb") as file:
-        file.seek(first)
+def _byte_range(header: str, size: int) -> tuple[int, int] | None | bool:
+    """``(first, last)`` for one satisfiable range, ``None`` to send the whole file
+    (no range, or one we do not read), ``False`` when unsatisfiable."""
+    match = _RANGE.match(header.strip())
+    if not match or match.groups() == ("", ""):
+        return None
+    first, last = match.groups()
+    if first == "":  # the last n bytes
+        length = int(last)
+        return (max(size - length, 0), size - 1) if length and size else False
+    first = int(first)
+    last = min(int(last), size - 1) if last else size - 1
+    if first >= size or first > last:
+        return False
+    return first, last
+
+
+def _iter_range(handle, first: int, length: int):
+    with handle:
+        handle.seek(first)
         while length > 0:
-            data = file.read(min(CHUNK, length))
+            data = handle.read(min(CHUNK, length))
             if not data:
-                return
+                break
             length -= len(data)
             yield data
 
 
-def media(request, path: str):
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
-    response["Accept-Ranges"] = "bytes"
-    match = ONE_RANGE.match(request.headers.get("Range", "").strip())
-    if response.status_code != 200 or match is None or match.groups() == ("", ""):
+@require_safe
+def media_serve(request, path: str):
+    try:
+        full = safe_join(settings.MEDIA_ROOT, path)
+    except SuspiciousFileOperation:
+        raise Http404("No such file.") from None
+    if not os.path.isfile(full):
+        raise Http404("No such file.")
+    stat = os.stat(full)
+    size = stat.st_size
+    etag = f'"{size:x}-{stat.st_mtime_ns:x}"'
+    content_type = mimetypes.guess_type(full)[0] or "application/octet-stream"
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response = HttpResponseNotModified()
+        response["ETag"] = etag
         return response
-    response.close()
-    size = int(response["Content-Length"])
-    start, end = match.groups()
-    if start == "":  # the last `end` bytes
-        first, last = max(size - int(end), 0), size - 1
+    wanted = _byte_range(request.headers.get("Range", ""), size)
+    if_range = request.headers.get("If-Range")
+    if if_range is not None and if_range.strip() != etag:
+        wanted = None  # the client holds another version: send it all
+    if wanted is False:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+    elif wanted is None:
+        response = FileResponse(open(full, "rb"), content_type=content_type)  # noqa: SIM115
+        response["Content-Length"] = str(size)
     else:
-        first, last = int(start), min(int(end), size - 1) if end else size - 1
-    if first > last or first >= size:
-        refused = HttpResponse(status=416)
-        refused["Content-Range"] = f"bytes */{size}"
-        return refused
-    partial = StreamingHttpResponse(
-        _chunks(safe_join(settings.MEDIA_ROOT, path), first, last - first + 1),
-        status=206,
-        content_type=response["Content-Type"],
-    )
-    partial["Content-Length"] = str(last - first + 1)
-    partial["Content-Range"] = f"bytes {first}-{last}/{size}"
-    partial["Accept-Ranges"] = "bytes"
-    partial["Last-Modified"] = response["Last-Modified"]
-    return partial
+        first, last = wanted
+        length = last - first + 1
+        body = _iter_range(open(full, "rb"), first, length)  # noqa: SIM115
+        response = StreamingHttpResponse(body, status=206, content_type=content_type)
+        response["Content-Range"] = f"bytes {first}-{last}/{size}"
+        response["Content-Length"] = str(length)
+    response["ETag"] = etag
+    response["Accept-Ranges"] = "bytes"
+    return response

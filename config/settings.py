@@ -185,6 +185,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_ALWAYS_EAGER = False
+#: Content generation runs on its own queue, apart from grading; every worker we start
+#: consumes it with ``-Q celery,content`` (Makefile, platform/entrypoint.sh, tests/conftest.py).
+CELERY_TASK_ROUTES = {"content.*": {"queue": "content"}}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Longer than the longest task (the hard time limit), so Redis never redelivers a

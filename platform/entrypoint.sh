@@ -7,10 +7,12 @@ case "$role" in
     python manage.py migrate --no-input
     python manage.py collectstatic --no-input --verbosity 0
     python manage.py load_paths
+    # First start: hand content generation to the workers; gunicorn does not wait.
+    python manage.py generate_content --all --missing --enqueue
     exec gunicorn config.wsgi --config /app/platform/gunicorn.conf.py
     ;;
   worker)
-    exec celery -A config worker --loglevel=INFO \
+    exec celery -A config worker --loglevel=INFO --queues=celery,content \
       --concurrency="${CELERY_WORKER_CONCURRENCY:-2}" --without-mingle --without-gossip
     ;;
   beat)

@@ -92,7 +92,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     log = open(Path(settings.DATA_DIR) / "test-worker.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency=1",
-         "--without-mingle", "--without-gossip", "--loglevel=INFO",
+         "--without-mingle", "--without-gossip", "--loglevel=INFO", "--queues=celery,content",
          f"--hostname=test-{uuid.uuid4().hex[:6]}@%h"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip

@@ -134,6 +134,7 @@ class PodcastOut(serializers.Serializer):
     title = serializers.CharField()
     duration_seconds = serializers.FloatField()
     audio_url = serializers.CharField(allow_null=True)
+    transcript_url = serializers.CharField(allow_null=True)
     transcript = SegmentOut(many=True)
 
 

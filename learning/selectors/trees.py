@@ -99,6 +99,10 @@ def tree_build(path: Path, *, preview: bool) -> dict:
             "title": podcast.title,
             "duration_seconds": podcast.duration_seconds,
             "audio_url": podcast.audio.url if podcast.audio else None,
+            # The WebVTT transcript sits beside the audio (learning.services.podcasts).
+            "transcript_url": podcast.audio.url.rsplit(".", 1)[0] + ".vtt"
+            if podcast.audio
+            else None,
             "transcript": [
                 {k: segment.get(k) for k in ("start", "end", "speaker", "text")}
                 for segment in transcript

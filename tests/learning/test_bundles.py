@@ -10,12 +10,7 @@ from config.errors import InvalidInput
 from learning.kinds import KINDS
 from learning.models import Choice, Flashcard, Path, Question, Resource, Section, content_hash
 from learning.selectors.bundles import path_export
-from learning.services.bundles import (
-    bundle_validate,
-    bundled_paths_load,
-    path_import,
-    path_replace,
-)
+from learning.services.bundles import bundle_validate, bundled_paths_load, path_import, path_replace
 from tests.helpers import item, queries_made, sized_bundle, small_bundle, uid
 
 pytestmark = pytest.mark.django_db

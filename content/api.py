@@ -1,0 +1,104 @@
+"""The pipeline's REST endpoints: generate a path's content, follow the job, read figures
+and verification. Views parse input, call one service or selector and shape output."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from content.selectors import (
+    job_get,
+    job_row,
+    path_figures,
+    path_get_for_edit_read,
+    path_verifications,
+)
+from content.services import path_generate
+from learning.selectors.paths import path_get_for_read
+
+TAGS = ["content"]
+
+
+class JobOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    path = serializers.CharField()
+    state = serializers.ChoiceField(["queued", "running", "succeeded", "failed"])
+    progress = serializers.IntegerField(min_value=0, max_value=100)
+    step = serializers.CharField()
+    error = serializers.CharField()
+    steps = serializers.DictField(child=serializers.DictField())
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+
+class FigureOut(serializers.Serializer):
+    kernel = serializers.CharField()
+    title = serializers.CharField()
+    png_url = serializers.CharField()
+    svg_url = serializers.CharField()
+    section_uid = serializers.CharField(
+        allow_null=True, help_text="The article section it belongs beside (origin_uid)."
+    )
+
+
+class VerificationOut(serializers.Serializer):
+    item_kind = serializers.CharField()
+    item_id = serializers.IntegerField(allow_null=True)
+    origin_uid = serializers.CharField()
+    claim = serializers.CharField()
+    status = serializers.ChoiceField(["verified", "failed", "uncheckable"])
+    expected = serializers.JSONField(allow_null=True)
+    computed = serializers.JSONField(allow_null=True)
+    message = serializers.CharField()
+
+
+class GenerateView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=TAGS, request=None, responses={202: JobOut})
+    def post(self, request, slug: str):
+        """Generate figures, verification and podcast audio (owner or staff): 202 with the
+        job; while one is queued or running, that job."""
+        path = path_get_for_read(slug=slug, user=request.user)
+        job = path_generate(path=path, user=request.user)
+        return Response(job_row(job), status=status.HTTP_202_ACCEPTED)
+
+
+class JobView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=TAGS, responses=JobOut)
+    def get(self, request, pk: int):
+        """A generation job: state, progress 0–100 (only grows), current step, errors."""
+        return Response(job_row(job_get(job_id=pk, user=request.user)))
+
+
+class FiguresView(APIView):
+    @extend_schema(tags=TAGS, responses=FigureOut(many=True))
+    def get(self, request, slug: str):
+        """The path's figures: each covered catalog function with its derivative, and the
+        section of the article it belongs beside."""
+        path = path_get_for_read(slug=slug, user=request.user)
+        url = request.build_absolute_uri
+        return Response(
+            [
+                {
+                    "kernel": figure.kernel,
+                    "title": figure.title,
+                    "png_url": url(figure.png.url),
+                    "svg_url": url(figure.svg.url),
+                    "section_uid": section_uid,
+                }  # fmt: skip
+                for figure, section_uid in path_figures(path)
+            ]
+        )
+
+
+class VerificationView(APIView):
+    @extend_schema(tags=TAGS, responses=VerificationOut(many=True))
+    def get(self, request, slug: str):
+        """Every checked key, claim and number of the path (owner or staff; others 404)."""
+        path = path_get_for_edit_read(slug=slug, user=request.user)
+        return Response(VerificationOut(path_verifications(path), many=True).data)
