@@ -15,7 +15,7 @@ TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 run: setup ## set up, then serve on http://$(HOST):$(PORT) with one Celery worker until Ctrl-C
 	@echo "Studytree on http://$(HOST):$(PORT)/  (API /api/v1/, docs /api/docs/, health /healthz). Ctrl-C stops."
 	@trap 'kill 0' INT TERM EXIT; \
-	$(VENV)/bin/celery -A config worker --loglevel=INFO --concurrency=1 --without-mingle --without-gossip & \
+	$(VENV)/bin/celery -A config worker --loglevel=INFO --concurrency=1 --queues=celery,grading --beat --schedule=var/celerybeat-schedule --without-mingle --without-gossip & \
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 setup: install migrate content ## create .venv, install, migrate, load and generate content
@@ -65,6 +65,7 @@ format: install
 bench: install ## measure; figures go to benchmarks/RESULTS.md (kernels need torch==2.13.0, CPU)
 	$(PY) benchmarks/kernels.py
 	$(PY) benchmarks/clone.py
+	$(PY) benchmarks/grading.py
 
 clean:
 	rm -rf var $(VENV)

@@ -200,6 +200,23 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         "polling_interval": env.float("CELERY_POLLING_INTERVAL", default=0.005),
     }
     (BROKER_DIR / "control").mkdir(parents=True, exist_ok=True)
+# Grading has its own queue, so a long content job never delays a learner's grade; every
+# worker we start consumes both (`-Q celery,grading`).
+CELERY_TASK_ROUTES = {
+    "learning.grade_attempt": {"queue": "grading"},
+    "learning.check_answer": {"queue": "grading"},
+    "learning.requeue_stale_attempts": {"queue": "grading"},
+}
+# Attempts left `grading` this long since they were enqueued are enqueued again (a message
+# lost with a killed worker on the filesystem broker, which does not redeliver).
+GRADING_STALE_SECONDS = env.int("GRADING_STALE_SECONDS", default=60)
+#: How long POST questions/{id}/check/ waits for the worker's verdict before answering 202.
+GRADING_CHECK_WAIT = env.float("GRADING_CHECK_WAIT", default=3.0)
+#: Fault injection for tests only: seconds a grading task sleeps before its work.
+GRADING_FAULT_DELAY = env.float("GRADING_FAULT_DELAY", default=0)
+CELERY_BEAT_SCHEDULE = {
+    "requeue-stale-attempts": {"task": "learning.requeue_stale_attempts", "schedule": 60.0},
+}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=512_000)
 

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from learning.api.serializers import BundleOut, PathSummaryOut, PathWrite, TreeOut
 from learning.selectors.paths import path_get_for_read, path_get_for_write, path_sees_whole
 from learning.selectors.trees import path_summary, path_tree_json, paths_listed, tree_etag
+from learning.services.attempts import key_views_record
 from learning.services.bundles import path_export, path_import
 from learning.services.paths import path_delete, path_update
 
@@ -101,8 +102,10 @@ class PathExportView(APIView):
 
     @extend_schema(tags=TAGS, responses=BundleOut)
     def get(self, request, slug: str):
-        """The whole path as a JSON bundle file, keys included (owner or staff)."""
+        """The whole path as a JSON bundle file, keys included (owner or staff); marks
+        the path's quizzes as having had their keys seen by you."""
         path = path_get_for_write(slug=slug, user=request.user)
+        key_views_record(user=request.user, quiz_ids=path.quizzes.values_list("pk", flat=True))
         return HttpResponse(
             json.dumps(path_export(path), ensure_ascii=False, indent=1),
             content_type="application/json",
