@@ -202,10 +202,11 @@ if CELERY_BROKER_URL.startswith("filesystem"):
     (BROKER_DIR / "control").mkdir(parents=True, exist_ok=True)
 # Grading has its own queue, so a long content job never delays a learner's grade; every
 # worker we start consumes both (`-Q celery,grading`).
+GRADING_QUEUE = env.str("GRADING_QUEUE", default="grading")
 CELERY_TASK_ROUTES = {
-    "learning.grade_attempt": {"queue": "grading"},
-    "learning.check_answer": {"queue": "grading"},
-    "learning.requeue_stale_attempts": {"queue": "grading"},
+    "learning.grade_attempt": {"queue": GRADING_QUEUE},
+    "learning.check_answer": {"queue": GRADING_QUEUE},
+    "learning.requeue_stale_attempts": {"queue": GRADING_QUEUE},
 }
 # Attempts left `grading` this long since they were enqueued are enqueued again (a message
 # lost with a killed worker on the filesystem broker, which does not redeliver).

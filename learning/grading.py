@@ -57,7 +57,6 @@ from learning.models import (
 GRADE_TASK = "learning.grade_attempt"
 CHECK_TASK = "learning.check_answer"
 REQUEUE_TASK = "learning.requeue_stale_attempts"
-GRADING_QUEUE = "grading"
 
 
 def question_key(question: Question) -> dict:

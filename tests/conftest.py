@@ -74,7 +74,9 @@ def _database_url(db: dict) -> str:
 WORKER_QUEUES = "celery,grading"
 
 
-def start_worker(*, log_name: str = "test-worker.log", env: dict | None = None, **popen):
+def start_worker(
+    *, log_name: str = "test-worker.log", env: dict | None = None, queues=WORKER_QUEUES, **popen
+):
     """Start a real ``celery worker`` process on the test database; wait until it answers."""
     from config.celery_app import ping
 
@@ -82,7 +84,7 @@ def start_worker(*, log_name: str = "test-worker.log", env: dict | None = None, 
     log = open(Path(settings.DATA_DIR) / log_name, "w")  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency=1",
-         f"--queues={WORKER_QUEUES}", "--without-mingle", "--without-gossip", "--loglevel=INFO",
+         f"--queues={queues}", "--without-mingle", "--without-gossip", "--loglevel=INFO",
          f"--hostname=test-{uuid.uuid4().hex[:6]}@%h"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, **popen,
     )  # fmt: skip

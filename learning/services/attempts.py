@@ -11,6 +11,7 @@ transaction, and the grading task is sent on commit with the attempt's id only, 
 from datetime import timedelta
 
 from celery import current_app
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -86,7 +87,8 @@ def attempt_submit(*, attempt: Attempt, answers: list[dict]) -> Attempt:
 
 
 def _send(task: str, *args):
-    return current_app.send_task(task, args=list(args))
+    """Send a grading task by name, with ids only, to the grading queue."""
+    return current_app.send_task(task, args=list(args), queue=settings.GRADING_QUEUE)
 
 
 def attempts_requeue_stale(*, older_than: float) -> list[int]:
@@ -108,8 +110,7 @@ def attempts_requeue_stale(*, older_than: float) -> list[int]:
 def answer_check_send(*, question: Question, answer: dict, user):
     """Validate a practice answer by parsing it (400 if unreadable) and send it to a
     worker; returns the task's AsyncResult."""
-    stored = _stored(question, answer)
-    return current_app.send_task(CHECK_TASK, args=[question.pk, stored, user.pk])
+    return _send(CHECK_TASK, question.pk, _stored(question, answer), user.pk)
 
 
 def key_views_record(*, user, quiz_ids) -> None:
