@@ -286,3 +286,20 @@ def test_regrading_after_a_key_changes_lists_then_applies(learner_api, clone, ma
     assert (attempt.score, attempt.gradings) == (3.0, 2)
     assert learner_api.post(url, {"dry_run": False}).json()["changes"] == []
     assert client_for(make_user("eve")).post(url, {"dry_run": True}).status_code == 404
+
+
+def test_the_admin_regrades_with_the_same_operation(client, staff, learner_api, clone):
+    pk = _start(learner_api, _quiz(clone))
+    learner_api.post(f"/api/v1/attempts/{pk}/submit/", {"answers": _right_answers(clone)})
+    grade_attempt(attempt_id=pk)
+    Question.objects.filter(path=clone, kind="numeric").update(
+        answer={"value": 2.0, "tolerance": "1%"}
+    )
+    client.force_login(staff)
+    answer = client.post(
+        "/admin/learning/attempt/",
+        {"action": "regrade_quizzes", "_selected_action": [pk]},
+        follow=True,
+    )
+    assert "1 attempt(s) regraded" in answer.content.decode()
+    assert Attempt.objects.get(pk=pk).score == 3.0
