@@ -84,6 +84,10 @@ def grade_one(question: Question, given: dict | None) -> Grade:
         return grade_answer(kind=question.kind, key=key, answer=given)
     except AnswerInvalid as error:
         return Grade(False, 0.0, f"Your answer could not be read: {error.message}", None)
+    except (ValueError, ArithmeticError, KeyError, TypeError) as error:
+        # A key the graders cannot use (the verification step reports such keys): the
+        # attempt must still end graded, so this answer scores 0 and says why.
+        return Grade(False, 0.0, f"This question's key could not be used: {error}.", None)
 
 
 def _verdicts(attempt_id: int) -> list[tuple[Answer, Grade]]:
