@@ -16,8 +16,9 @@ before and after). The child loads the activation-functions path, clones it and 
   same run through the same worker: ``config.ping``, a task that does nothing, i.e. the
   broker's and result backend's own round trip.
 - **attempts graded per second**: ``--attempts`` attempts on the path's quiz (all 13
-  questions answered, 2 of them formulas) submitted through ``attempt_submit`` one after
-  another, graded by 2 workers; from the first submission to the last attempt graded.
+  questions answered, 2 of them formulas) submitted through ``attempt_submit`` in one
+  transaction, so that their grading tasks are all sent at its commit; from the commit to
+  the last attempt graded by 2 workers (the submissions are timed apart).
 
 The table goes into the "## grading" section of benchmarks/RESULTS.md.
 """
@@ -122,6 +123,7 @@ def measure(checks: int, attempts: int) -> dict:
     from celery import current_app
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
+    from django.db import transaction
 
     from learning.grading import CHECK_TASK
     from learning.models import Attempt, Question, Quiz
@@ -165,13 +167,15 @@ def measure(checks: int, attempts: int) -> dict:
         ping_ms = round_trips(lambda: current_app.send_task("config.ping"))
 
         body = _answers(quiz, questions)
-        start = time.perf_counter()
         ids = []
-        for _ in range(attempts):
-            attempt = attempt_start(user=user, quiz=quiz)
-            attempt_submit(attempt=attempt, answers=body)
-            ids.append(attempt.pk)
-        submitted = time.perf_counter() - start
+        begin = time.perf_counter()
+        with transaction.atomic():  # the grading tasks are all sent when this commits
+            for _ in range(attempts):
+                attempt = attempt_start(user=user, quiz=quiz)
+                attempt_submit(attempt=attempt, answers=body)
+                ids.append(attempt.pk)
+            start = time.perf_counter()
+        submitted = start - begin
         while Attempt.objects.filter(pk__in=ids).exclude(status="graded").exists():
             time.sleep(0.01)
             if time.perf_counter() - start > 600:
@@ -258,12 +262,12 @@ def report(results: dict[str, dict], args) -> str:
         "",
         "One formula answer's round trip through a worker (practice check task, verdict read "
         "back), against the peer `config.ping` through the same worker; then attempts of the "
-        "activation quiz submitted one after another (the submissions are part of the time) and "
-        "graded by 2 workers (concurrency 1 each). SPEC §8 bar: p50 under 50 ms on Redis. "
+        "activation quiz (13 questions, 2 formulas) submitted in one transaction, then graded "
+        "by 2 workers (concurrency 1 each), timed from the commit to the last one graded. SPEC §8 bar: p50 under 50 ms on Redis. "
         "The machine's 2 cores were shared with other jobs during the run.",
         "",
         "| engine | formula p50 ms | formula p90 ms | ping p50 ms | ping p90 ms "
-        "| attempts | submitted in s | graded in s | attempts/s |",
+        "| attempts | submitting s | grading s | attempts/s |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for engine, r in results.items():

@@ -39,7 +39,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
 
@@ -97,14 +97,28 @@ def _verdicts(attempt_id: int) -> list[tuple[Answer, Grade]]:
     return [(answer, grade_one(answer.question, answer.given())) for answer in answers]
 
 
+VERDICT_FIELDS = ("correct", "score", "feedback", "expected", "graded_at")
+
+
 def _record(verdicts: list[tuple[Answer, Grade]], now) -> float:
+    """Write the verdicts: one ``UPDATE … WHERE id = %s`` run for every answer with
+    ``executemany`` (built from ``_meta``). ``bulk_update``'s CASE expressions cost about
+    90 ms for a quiz of 13 questions; this costs a few."""
+    fields = [Answer._meta.get_field(name) for name in VERDICT_FIELDS]
+    rows = []
     for answer, grade in verdicts:
         answer.correct, answer.score = grade.correct, grade.score
         answer.feedback, answer.expected, answer.graded_at = grade.feedback, grade.expected, now
-    Answer.objects.bulk_update(
-        [answer for answer, _ in verdicts],
-        ["correct", "score", "feedback", "expected", "graded_at"],
-    )
+        rows.append(
+            [f.get_db_prep_save(getattr(answer, f.attname), connection) for f in fields]
+            + [answer.pk]
+        )
+    quote = connection.ops.quote_name
+    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {quote(Answer._meta.db_table)} SET {sets} WHERE {quote('id')} = %s", rows
+        )
     return sum(grade.score for _, grade in verdicts)
 
 
