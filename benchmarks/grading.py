@@ -258,13 +258,13 @@ def report(results: dict[str, dict], args) -> str:
         "",
         f"Command: `python benchmarks/grading.py --checks {args.checks} --attempts {args.attempts}`  ",
         f"Date: {datetime.date.today()}; machine: {platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, celery {celery.__version__}, numpy {numpy.__version__}.",
+        f"Python {platform.python_version()}, celery {celery.__version__}, numpy {numpy.__version__}; "
+        f"load average {os.getloadavg()[0]:.1f} at the end (the cores are shared).",
         "",
         "One formula answer's round trip through a worker (practice check task, verdict read "
         "back), against the peer `config.ping` through the same worker; then attempts of the "
         "activation quiz (13 questions, 2 formulas) submitted in one transaction, then graded "
-        "by 2 workers (concurrency 1 each), timed from the commit to the last one graded. SPEC §8 bar: p50 under 50 ms on Redis. "
-        "The machine's 2 cores were shared with other jobs during the run.",
+        "by 2 workers (concurrency 1 each), timed from the commit to the last one graded. SPEC §8 bar: p50 under 50 ms on Redis.",
         "",
         "| engine | formula p50 ms | formula p90 ms | ping p50 ms | ping p90 ms "
         "| attempts | submitting s | grading s | attempts/s |",
