@@ -4,6 +4,15 @@ Who may attempt a quiz: its path's owner and staff, the readers of the whole pat
 else gets a 404 that says to clone the path: a preview shows one question per quiz, so a
 score on it would mean nothing, and the clone is the learner's own copy to practise on.
 An attempt is seen by the learner who made it and nobody else (404).
+
+For the web quiz page (``/paths/<slug>/quizzes/<id>/``): ``quiz_get_for_attempt`` (who may
+take it), the path's tree (``path_tree``: questions and choices, never keys),
+``attempt_start`` / ``attempt_submit`` (``learning.services.attempts``; an
+``InvalidInput`` carries ``fields`` such as ``answers.2.expression`` to show beside the
+field), ``attempt_result`` once ``status`` is ``graded`` (poll ``GET attempts/{id}/`` or
+reload), ``attempt_stats``; the formula field's live preview is
+``POST questions/{id}/preview/`` (``kernels.typeset.formula_latex`` +
+``learning.rendering.render_formula``, parse only).
 """
 
 from django.db.models import Avg, Count, Max, Prefetch, QuerySet

@@ -303,3 +303,26 @@ def test_the_admin_regrades_with_the_same_operation(client, staff, learner_api, 
     )
     assert "1 attempt(s) regraded" in answer.content.decode()
     assert Attempt.objects.get(pk=pk).score == 3.0
+
+
+def test_the_web_process_never_evaluates_a_formula(learner_api, clone, settings, monkeypatch):
+    """Submitting, checking and previewing formulas parse them; evaluating is the worker's."""
+    from kernels.expressions import Expression
+
+    def evaluated(*args, **kwargs):
+        raise AssertionError("a learner's formula was evaluated in the web process")
+
+    monkeypatch.setattr(Expression, "evaluate", evaluated)
+    settings.GRADING_CHECK_WAIT = 0.001
+    expression = _questions(clone)["expression"]
+    pk = _start(learner_api, _quiz(clone))
+    submitted = learner_api.post(
+        f"/api/v1/attempts/{pk}/submit/", {"answers": _right_answers(clone)}
+    )
+    assert submitted.status_code == 202
+    body = {"expression": "sigmoid(z)*(1 - sigmoid(z))"}
+    assert learner_api.post(f"/api/v1/questions/{expression.pk}/check/", body).status_code in (
+        200,
+        202,
+    )
+    assert learner_api.post(f"/api/v1/questions/{expression.pk}/preview/", body).status_code == 200
