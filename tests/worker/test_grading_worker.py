@@ -137,6 +137,28 @@ def test_practice_check_comes_back_from_the_worker(learner_clone, queue, make_us
         stop_worker(worker)
 
 
+def test_a_slow_check_is_polled_by_its_owner_only(learner_clone, queue, settings, make_user):
+    settings.GRADING_CHECK_WAIT = 0.001
+    learner, clone = learner_clone
+    question = Question.objects.get(path=clone, kind="expression")
+    waiting = client_for(learner).post(
+        f"/api/v1/questions/{question.pk}/check/", {"expression": "sigmoid.derivative(z)"}
+    )
+    assert waiting.status_code == 202, waiting.json()
+    poll = waiting.json()["poll"].removeprefix("http://testserver")
+    assert client_for(learner).get(poll).status_code == 202  # no worker yet
+    worker = _worker(queue, "poll-worker")
+    try:
+        deadline = time.monotonic() + GRADED_WITHIN
+        while (answer := client_for(learner).get(poll)).status_code == 202:
+            assert time.monotonic() < deadline, "no verdict"
+            time.sleep(0.05)
+        assert answer.status_code == 200 and answer.json()["correct"] is True
+        assert client_for(make_user()).get(poll).status_code == 404
+    finally:
+        stop_worker(worker)
+
+
 def test_with_no_worker_an_attempt_stays_grading_until_the_requeue(learner_clone, queue):
     learner, clone = learner_clone
     pk = _submit(learner, clone)
