@@ -10,7 +10,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 # Every worker consumes these (content generation has its own queue).
-WORKER_QUEUES := celery,content
+WORKER_QUEUES := celery,content,grading
 
 .PHONY: run setup install migrate content test test-embedded test-engines lint format bench clean
 
@@ -20,7 +20,7 @@ run: setup ## set up, then serve on http://$(HOST):$(PORT) with one Celery worke
 	$(PY) manage.py generate_content --all --missing --enqueue
 	@trap 'kill 0' INT TERM EXIT; \
 	$(VENV)/bin/celery -A config worker --loglevel=INFO --concurrency=1 --without-mingle --without-gossip \
-		--queues=$(WORKER_QUEUES) & \
+		--queues=$(WORKER_QUEUES) --beat --schedule=var/celerybeat-schedule & \
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 setup: install migrate content ## create .venv, install, migrate, load and generate content
@@ -72,6 +72,7 @@ bench: install ## measure; figures go to benchmarks/RESULTS.md (kernels need tor
 	$(PY) benchmarks/kernels.py
 	$(PY) benchmarks/clone.py
 	$(PY) benchmarks/generate.py
+	$(PY) benchmarks/grading.py
 
 clean:
 	rm -rf var $(VENV)

@@ -197,6 +197,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 if CELERY_RESULT_BACKEND.startswith("file://"):
     Path(CELERY_RESULT_BACKEND.removeprefix("file://")).mkdir(parents=True, exist_ok=True)
 if CELERY_BROKER_URL.startswith("filesystem"):
+    # kombu's transport with messages written atomically (see config/filesystem_broker.py).
+    CELERY_BROKER_TRANSPORT = "config.filesystem_broker:Transport"
     for _folder in ("in", "processed"):
         (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS |= {
@@ -208,6 +210,28 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         "polling_interval": env.float("CELERY_POLLING_INTERVAL", default=0.005),
     }
     (BROKER_DIR / "control").mkdir(parents=True, exist_ok=True)
+# Grading has its own queue, so a long content job never delays a learner's grade; every
+# worker we start consumes both (`-Q celery,grading`).
+GRADING_QUEUE = env.str("GRADING_QUEUE", default="grading")
+CELERY_TASK_ROUTES = {
+    "learning.grade_attempt": {"queue": GRADING_QUEUE},
+    "learning.check_answer": {"queue": GRADING_QUEUE},
+    "learning.requeue_stale_attempts": {"queue": GRADING_QUEUE},
+}
+# Attempts left `grading` this long since they were enqueued are enqueued again (a message
+# lost with a killed worker on the filesystem broker, which does not redeliver).
+GRADING_STALE_SECONDS = env.int("GRADING_STALE_SECONDS", default=60)
+#: How long POST questions/{id}/check/ waits for the worker's verdict before answering 202.
+GRADING_CHECK_WAIT = env.float("GRADING_CHECK_WAIT", default=3.0)
+#: Fault injection for tests only: seconds a grading task sleeps before its work.
+GRADING_FAULT_DELAY = env.float("GRADING_FAULT_DELAY", default=0)
+CELERY_BEAT_SCHEDULE = {
+    "requeue-stale-attempts": {"task": "learning.requeue_stale_attempts", "schedule": 60.0},
+}
+# Celery's Django fix-up closes the database connection around every task unless this is
+# set, which costs a PostgreSQL connection per grade (about 20 ms); config/celery_app.py
+# applies Django's own rule instead (CONN_MAX_AGE, health checks) before and after a task.
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1_000_000)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=512_000)
 

@@ -23,12 +23,15 @@ from rest_framework import serializers
 
 from config.errors import ApplicationError, InvalidInput, error_fields
 from learning.bundle_schema import validate_question
+from learning.grading import RegradeQuiz
 from learning.kinds import FLASHCARD, PODCAST, QUIZ, RESOURCE, SECTION, ItemKind, kind_of
 from learning.models import (
+    Attempt,
     Choice,
     Path,
     Question,
     QuestionKind,
+    Quiz,
     Section,
     Visibility,
 )
@@ -333,3 +336,27 @@ class QuestionAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for question in queryset.select_related("path"):
             item_delete(item=question)
+
+
+@admin.register(Attempt)
+class AttemptAdmin(admin.ModelAdmin):
+    """Quiz attempts, read-only; regrading runs the same ``RegradeQuiz`` as the API."""
+
+    list_display = ("id", "user", "quiz", "status", "score", "max_score", "keys_seen", "graded_at")
+    list_filter = ("status", "keys_seen")
+    list_select_related = ("user", "quiz")
+    actions = ("regrade_quizzes",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description="Regrade the quizzes of the selected attempts (current keys)")
+    def regrade_quizzes(self, request, queryset):
+        quizzes = Quiz.objects.filter(pk__in=queryset.values("quiz_id"))
+        changes = [change for quiz in quizzes for change in RegradeQuiz(quiz=quiz).execute()]
+        self.message_user(
+            request, f"{len(changes)} attempt(s) regraded with a new score.", messages.SUCCESS
+        )

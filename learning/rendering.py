@@ -59,6 +59,11 @@ _markdown = (
 )
 
 
+def render_formula(latex: str) -> str:
+    """One inline formula as sanitized MathML (the quiz page's formula preview)."""
+    return sanitize(_math(latex, {}))
+
+
 def sanitize(html: str) -> str:
     return nh3.clean(
         html,

@@ -12,7 +12,7 @@ case "$role" in
     exec gunicorn config.wsgi --config /app/platform/gunicorn.conf.py
     ;;
   worker)
-    exec celery -A config worker --loglevel=INFO --queues=celery,content \
+    exec celery -A config worker --loglevel=INFO --queues="${CELERY_WORKER_QUEUES:-celery,content,grading}" \
       --concurrency="${CELERY_WORKER_CONCURRENCY:-2}" --without-mingle --without-gossip
     ;;
   beat)

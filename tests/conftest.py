@@ -81,21 +81,25 @@ def _database_url(db: dict) -> str:
     return f"postgres://{auth + '@' if auth else ''}{host}/{db['NAME']}"
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
-    """A real ``celery worker`` process on the test database and the configured broker."""
-    from config.celery_app import app, ping
+#: Every worker we start consumes the default queue, the content and the grading queues.
+WORKER_QUEUES = "celery,content,grading"
 
-    env = os.environ | {"DATABASE_URL": _database_url(settings.DATABASES["default"])}
-    with django_db_blocker.unblock():
-        app.control.purge()
-    log = open(Path(settings.DATA_DIR) / "test-worker.log", "w")  # noqa: SIM115
+
+def start_worker(
+    *, log_name: str = "test-worker.log", env: dict | None = None, queues=WORKER_QUEUES, **popen
+):
+    """Start a real ``celery worker`` process on the test database; wait until it answers."""
+    from config.celery_app import ping
+
+    env = os.environ | {"DATABASE_URL": _database_url(settings.DATABASES["default"])} | (env or {})
+    log = open(Path(settings.DATA_DIR) / log_name, "w")  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency=1",
-         "--without-mingle", "--without-gossip", "--loglevel=INFO", "--queues=celery,content",
+         f"--queues={queues}", "--without-mingle", "--without-gossip", "--loglevel=INFO",
          f"--hostname=test-{uuid.uuid4().hex[:6]}@%h"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, **popen,
     )  # fmt: skip
+    process.log = log
     deadline = time.monotonic() + WORKER_START_TIMEOUT
     while True:
         if process.poll() is not None:
@@ -103,15 +107,30 @@ def celery_worker_process(django_db_setup, django_db_blocker):
             pytest.fail(f"Celery worker exited: {Path(log.name).read_text()[-2000:]}")
         try:
             ping.apply_async(expires=5).get(timeout=2, interval=0.01)
-            break
+            return process
         except Exception:  # noqa: BLE001 - not up yet
             if time.monotonic() > deadline:
                 process.kill()
                 pytest.fail(f"Celery worker did not answer: {Path(log.name).read_text()[-2000:]}")
-    yield process
+
+
+def stop_worker(process) -> None:
     process.terminate()
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
-    log.close()
+        process.wait()
+    process.log.close()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real ``celery worker`` process on the test database and the configured broker."""
+    from config.celery_app import app
+
+    with django_db_blocker.unblock():
+        app.control.purge()
+    process = start_worker()
+    yield process
+    stop_worker(process)

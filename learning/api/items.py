@@ -34,6 +34,7 @@ from learning.selectors.items import (
     items_of_path,
 )
 from learning.selectors.paths import path_can_edit, path_get_for_read, path_get_for_write
+from learning.services.attempts import key_views_record
 from learning.services.items import item_create, item_delete, item_update
 
 
@@ -57,6 +58,8 @@ class _ItemListView(APIView):
         items = items_of_path(path, self.model, quiz=int(quiz) if quiz else None)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(items, request, view=self)
+        if self.model is Question:
+            key_views_record(user=request.user, quiz_ids=[q.quiz_id for q in page])
         return paginator.get_paginated_response(item_rows(page, with_key=True))
 
     def post(self, request, slug: str):
@@ -74,7 +77,10 @@ class _ItemDetailView(APIView):
 
     def get(self, request, pk: int):
         item = item_get_for_read(self.model, pk=pk, user=request.user)
-        return Response(item_row(item, with_key=path_can_edit(item.path, request.user)))
+        with_key = path_can_edit(item.path, request.user)
+        if with_key and self.model is Question:
+            key_views_record(user=request.user, quiz_ids=[item.quiz_id])
+        return Response(item_row(item, with_key=with_key))
 
     def patch(self, request, pk: int):
         item = item_get_for_write(self.model, pk=pk, user=request.user)

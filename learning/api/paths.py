@@ -28,6 +28,7 @@ from learning.selectors.paths import (
     paths_listed,
 )
 from learning.selectors.trees import path_tree_json, tree_etag
+from learning.services.attempts import key_views_record
 from learning.services.bundles import path_import
 from learning.services.paths import path_delete, path_update
 
@@ -111,8 +112,10 @@ class PathExportView(APIView):
 
     @extend_schema(tags=TAGS, responses=BundleOut)
     def get(self, request, slug: str):
-        """The whole path as a JSON bundle file, keys included (owner or staff)."""
+        """The whole path as a JSON bundle file, keys included (owner or staff); marks
+        the path's quizzes as having had their keys seen by you."""
         path = path_get_for_write(slug=slug, user=request.user)
+        key_views_record(user=request.user, quiz_ids=path.quizzes.values_list("pk", flat=True))
         return HttpResponse(
             json.dumps(path_export(path), ensure_ascii=False, indent=1),
             content_type="application/json",

@@ -1,5 +1,6 @@
 """The learning models, by concept; every name is re-exported here."""
 
+from learning.models.attempts import Answer, Attempt, AttemptStatus, KeyView
 from learning.models.items import (
     CHOICE_KINDS,
     Choice,
@@ -18,6 +19,10 @@ from learning.models.items import (
 from learning.models.paths import Path, Visibility
 
 __all__ = [
+    "Answer",
+    "Attempt",
+    "AttemptStatus",
+    "KeyView",
     "CHOICE_KINDS",
     "Choice",
     "DeletedItem",

@@ -1,0 +1,109 @@
+"""Reads of quiz attempts: whose they are, their results, a learner's list and statistics.
+
+Who may attempt a quiz: its path's owner and staff, the readers of the whole path. Anyone
+else gets a 404 that says to clone the path: a preview shows one question per quiz, so a
+score on it would mean nothing, and the clone is the learner's own copy to practise on.
+An attempt is seen by the learner who made it and nobody else (404).
+
+For the web quiz page (``/paths/<slug>/quizzes/<id>/``): ``quiz_get_for_attempt`` (who may
+take it), the path's tree (``path_tree``: questions and choices, never keys),
+``attempt_start`` / ``attempt_submit`` (``learning.services.attempts``; an
+``InvalidInput`` carries ``fields`` such as ``answers.2.expression`` to show beside the
+field), ``attempt_result`` once ``status`` is ``graded`` (poll ``GET attempts/{id}/`` or
+reload), ``attempt_stats``; the formula field's live preview is
+``POST questions/{id}/preview/`` (``kernels.typeset.formula_latex`` +
+``learning.rendering.render_formula``, parse only).
+"""
+
+from django.db.models import Avg, Count, Max, Prefetch, QuerySet
+
+from config.errors import NotFound
+from learning.models import Answer, Attempt, AttemptStatus, KeyView, Question, Quiz
+from learning.selectors.paths import path_can_edit
+
+
+def quiz_get_for_attempt(*, quiz_id: int, user) -> Quiz:
+    quiz = Quiz.objects.select_related("path").filter(pk=quiz_id).first()
+    if quiz is None or not path_can_edit(quiz.path, user):
+        raise NotFound(
+            f"No quiz {quiz_id} of yours: quizzes are taken on your own copy of a path "
+            "(POST paths/{slug}/clone/)."
+        )
+    return quiz
+
+
+def attempt_get_for_user(*, attempt_id: int, user) -> Attempt:
+    attempt = (
+        Attempt.objects.select_related("quiz__path").filter(pk=attempt_id, user_id=user.pk).first()
+        if user.is_authenticated
+        else None
+    )
+    if attempt is None:
+        raise NotFound(f"No attempt {attempt_id} of yours.")
+    return attempt
+
+
+def attempts_of(*, user, quiz: Quiz) -> QuerySet[Attempt]:
+    return Attempt.objects.filter(user_id=user.pk, quiz=quiz).order_by("-created_at", "-id")
+
+
+def attempt_row(attempt: Attempt) -> dict:
+    return {
+        "id": attempt.pk,
+        "quiz": attempt.quiz_id,
+        "status": attempt.status,
+        "score": attempt.score,
+        "max_score": attempt.max_score,
+        "created_at": attempt.created_at,
+        "submitted_at": attempt.submitted_at,
+        "graded_at": attempt.graded_at,
+        "keys_seen": attempt.keys_seen,
+    }
+
+
+def attempt_result(attempt: Attempt) -> dict:
+    """The attempt with, once graded, each question's verdict, explanation and key."""
+    row = attempt_row(attempt) | {"results": []}
+    if attempt.status != AttemptStatus.GRADED:
+        return row
+    answers = Answer.objects.filter(attempt=attempt).prefetch_related(
+        Prefetch("question", queryset=Question.objects.only("id", "explanation"))
+    )
+    row["results"] = [
+        {
+            "question": answer.question_id,
+            "answer": answer.given(),
+            "correct": answer.correct,
+            "score": answer.score,
+            "feedback": answer.feedback,
+            "explanation": answer.question.explanation,
+            "expected": answer.expected,
+        }
+        for answer in answers
+    ]
+    return row
+
+
+def keys_seen_by(*, user_id: int, quiz_id: int) -> bool:
+    return KeyView.objects.filter(user_id=user_id, quiz_id=quiz_id).exists()
+
+
+def attempt_stats(*, user, quiz: Quiz) -> dict:
+    """Graded attempts counted apart by whether the keys had been opened before."""
+    rows = (
+        attempts_of(user=user, quiz=quiz)
+        .filter(status=AttemptStatus.GRADED)
+        .order_by()
+        .values("keys_seen")
+        .annotate(n=Count("id"), best=Max("score"), mean=Avg("score"), out_of=Max("max_score"))
+    )
+    empty = {"attempts": 0, "best": None, "mean": None, "max_score": None}
+    stats = {"unseen_keys": dict(empty), "keys_seen": dict(empty)}
+    for row in rows:
+        stats["keys_seen" if row["keys_seen"] else "unseen_keys"] = {
+            "attempts": row["n"],
+            "best": row["best"],
+            "mean": row["mean"],
+            "max_score": row["out_of"],
+        }
+    return stats
