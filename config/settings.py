@@ -8,6 +8,7 @@ Production sets ``DATABASE_URL``, ``CELERY_BROKER_URL``, ``DJANGO_SECRET_KEY`` a
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -209,4 +210,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+# --- Celery beat ----------------------------------------------------------------------
+# Weekly, each learner with enough reviews gets their FSRS parameters re-fitted (adopted
+# only when they predict the learner's recent reviews better; learning/optimization.py).
+CELERY_BEAT_SCHEDULE = {
+    "optimize-review-parameters-weekly": {
+        "task": "learning.optimize_all_review_parameters",
+        "schedule": crontab(minute=0, hour=3, day_of_week="sunday"),
+    },
 }

@@ -48,4 +48,5 @@ urlpatterns = [
     path("paths/<slug:slug>/export/", paths.PathExportView.as_view(), name="path-export"),
     *item_urls,
     path("", include("learning.api.clones")),
+    path("", include("learning.api.reviews")),
 ]

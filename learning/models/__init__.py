@@ -16,9 +16,11 @@ from learning.models.items import (
     content_hash,
 )
 from learning.models.paths import Path, Visibility
+from learning.models.reviews import CardState, ReviewCard, ReviewDeck, ReviewLog, ReviewSettings
 
 __all__ = [
     "CHOICE_KINDS",
+    "CardState",
     "Choice",
     "DeletedItem",
     "Flashcard",
@@ -30,6 +32,10 @@ __all__ = [
     "Quiz",
     "Resource",
     "ResourceKind",
+    "ReviewCard",
+    "ReviewDeck",
+    "ReviewLog",
+    "ReviewSettings",
     "Section",
     "Visibility",
     "content_hash",
