@@ -65,6 +65,7 @@ format: install
 bench: install ## measure; figures go to benchmarks/RESULTS.md (kernels need torch==2.13.0, CPU)
 	$(PY) benchmarks/kernels.py
 	$(PY) benchmarks/clone.py
+	$(PY) benchmarks/reviews.py
 
 clean:
 	rm -rf var $(VENV)

@@ -42,6 +42,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from fsrs import Card, Rating, Scheduler, State
 from fsrs.scheduler import DEFAULT_PARAMETERS, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
@@ -103,10 +104,14 @@ def clamp_parameters(parameters: Sequence[float]) -> list[float]:
 
 
 def _scheduler(parameters: Sequence[float] | None, desired_retention: float) -> Scheduler:
+    return _cached_scheduler(parameters_or_default(parameters), desired_retention)
+
+
+@lru_cache(maxsize=256)
+def _cached_scheduler(parameters: tuple[float, ...], desired_retention: float) -> Scheduler:
+    """Schedulers are immutable in use; building one checks all 21 parameters."""
     return Scheduler(
-        parameters=parameters_or_default(parameters),
-        desired_retention=desired_retention,
-        enable_fuzzing=False,
+        parameters=parameters, desired_retention=desired_retention, enable_fuzzing=False
     )
 
 

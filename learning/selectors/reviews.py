@@ -3,6 +3,13 @@
 A learner reviews the flashcards of the paths they own (their clones and their own
 paths); staff may review any path's. Someone else's card is a 404, like any path you
 cannot see. "Today" is the UTC day.
+
+The review page (``/paths/<slug>/flashcards/``) reads what the API reads:
+``reviewable_path`` for the slug, ``services.reviews.review_decks_refresh`` then
+``due_cards(path=…)`` for the session (each row has the next interval of every rating for
+the buttons), and submits each answer with ``services.reviews.reviews_submit`` (a list of
+one, ``client_id`` made by the page so a double click counts once); ``review_stats`` for
+the summary.
 """
 
 from datetime import datetime, time, timedelta
@@ -51,6 +58,7 @@ def settings_row(settings: ReviewSettings) -> dict:
 
 def reviewable_flashcards(*, user, ids) -> dict[int, Flashcard]:
     """The flashcards among ``ids`` that ``user`` may review (their own paths'; staff any)."""
+    ids = [pk for pk in ids if 0 < pk < 2**63]  # beyond a bigint no card exists
     cards = Flashcard.objects.filter(pk__in=ids).only("id", "path_id", "created_at")
     if not user.is_staff:
         cards = cards.filter(path__owner=user)
@@ -98,6 +106,12 @@ def card_row(card: ReviewCard) -> dict:
     }
 
 
+_STATE_COLUMNS = (
+    "flashcard_id", "path_id", "state", "due", "stability", "difficulty", "step",
+    "last_review", "first_review", "reps", "lapses", "leech",
+)  # fmt: skip
+
+
 def _cards(user, path: Path | None):
     cards = ReviewCard.objects.filter(user=user, suspended=False)
     return cards.filter(path=path) if path is not None else cards
@@ -113,10 +127,12 @@ def due_cards(*, user, path: Path | None = None, limit: int = 20, now: datetime)
     introduced today. Each row carries the interval each rating would give."""
     settings = review_settings_of(user=user)
     related = ("flashcard", "path")
+    fields = ("flashcard__front", "flashcard__back", "path__slug", *_STATE_COLUMNS)
     due = list(
         _cards(user, path)
         .filter(due__isnull=False, due__lte=now)
         .select_related(*related)
+        .only(*fields)
         .order_by("due", "id")[:limit]
     )
     room = min(limit - len(due), settings.new_per_day - new_introduced_today(user=user, now=now))
@@ -126,6 +142,7 @@ def due_cards(*, user, path: Path | None = None, limit: int = 20, now: datetime)
             _cards(user, path)
             .filter(state=ReviewCard._meta.get_field("state").default)
             .select_related(*related)
+            .only(*fields)
             .order_by("path_id", "flashcard_id")[:room]
         )
     return [_queue_row(card, settings, now) for card in [*due, *new]]

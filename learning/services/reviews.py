@@ -81,14 +81,17 @@ def reviews_submit(*, user, reviews: list[dict], now: datetime | None = None) ->
         if fresh:
             logs = _append_and_replay(user, list(fresh.values()), locked)
             seen |= {log.client_id: log for log in logs}
-    return [
-        {
-            "client_id": str(r["client_id"]),
-            "created": r["client_id"] in fresh,
-            "result": seen[r["client_id"]].result,
-        }
-        for r in reviews
-    ]
+    answers = []
+    for review in reviews:
+        client_id = review["client_id"]
+        answers.append(
+            {
+                "client_id": str(client_id),
+                "created": fresh.pop(client_id, None) is not None,  # its first time only
+                "result": seen[client_id].result,
+            }
+        )
+    return answers
 
 
 def _check(user, reviews: list[dict], now: datetime) -> dict[int, Flashcard]:
@@ -111,18 +114,25 @@ def _check(user, reviews: list[dict], now: datetime) -> dict[int, Flashcard]:
 
 
 def _lock_cards(user, cards: dict[int, Flashcard]) -> dict[int, ReviewCard]:
-    """The learner's review cards of ``cards``, created if need be, locked for the
-    transaction."""
-    ReviewCard.objects.bulk_create(
-        [ReviewCard(user=user, flashcard_id=pk, path_id=c.path_id) for pk, c in cards.items()],
-        ignore_conflicts=True,
-    )
-    locked = (
-        ReviewCard.objects.select_for_update()
-        .filter(user=user, flashcard_id__in=cards)
-        .order_by("id")
-    )
-    return {card.flashcard_id: card for card in locked}
+    """The learner's review cards of ``cards``, locked for the transaction (in id order);
+    those missing are created first."""
+
+    def lock() -> dict[int, ReviewCard]:
+        rows = ReviewCard.objects.select_for_update().filter(user=user, flashcard_id__in=cards)
+        return {card.flashcard_id: card for card in rows.order_by("id")}
+
+    locked = lock()
+    if len(locked) < len(cards):
+        ReviewCard.objects.bulk_create(
+            [
+                ReviewCard(user=user, flashcard_id=pk, path_id=card.path_id)
+                for pk, card in cards.items()
+                if pk not in locked
+            ],
+            ignore_conflicts=True,
+        )
+        locked = lock()
+    return locked
 
 
 def _events(user, flashcards: Iterable[int]) -> dict[int, list[scheduling.Review]]:
@@ -146,6 +156,19 @@ def _replay_into(cards: Iterable[ReviewCard], events, settings: ReviewSettings) 
             setattr(card, name, getattr(state, name))
 
 
+def _save_states(cards: list[ReviewCard]) -> None:
+    """Write the replayed states of existing cards: an upsert on the primary key, one
+    statement per batch (``bulk_update``'s ``CASE WHEN`` grows with the square of the
+    batch: 4 s for 1,000 cards on SQLite)."""
+    ReviewCard.objects.bulk_create(
+        cards,
+        update_conflicts=True,
+        unique_fields=["id"],
+        update_fields=[*STATE_FIELDS, "updated_at"],
+        batch_size=500,
+    )
+
+
 def _append_and_replay(user, fresh: list[dict], locked: dict[int, ReviewCard]) -> list[ReviewLog]:
     touched = {r["flashcard"] for r in fresh}
     events = _events(user, touched)
@@ -155,7 +178,7 @@ def _append_and_replay(user, fresh: list[dict], locked: dict[int, ReviewCard]) -
         )
     cards = [locked[pk] for pk in touched]
     _replay_into(cards, events, review_settings_of(user=user))
-    ReviewCard.objects.bulk_update(cards, STATE_FIELDS)
+    _save_states(cards)
     logs = [
         ReviewLog(
             user=user,
@@ -239,7 +262,7 @@ def review_cards_reschedule(*, user) -> int:
     with transaction.atomic():
         cards = list(ReviewCard.objects.select_for_update().filter(user=user, reps__gt=0))
         _replay_into(cards, _events(user, [c.flashcard_id for c in cards]), settings)
-        ReviewCard.objects.bulk_update(cards, STATE_FIELDS, batch_size=500)
+        _save_states(cards)
     return len(cards)
 
 

@@ -193,8 +193,11 @@ def test_a_batch_is_idempotent_per_client_id(learner_api, cards):
     first = learner_api.post(URL + "batch/", {"reviews": batch}, format="json").json()
     again = learner_api.post(URL + "batch/", {"reviews": [*batch, batch[0]]}, format="json").json()
     assert [r["created"] for r in again["results"]] == [False, False, False]
+    twice = review(cards[0], 4)
+    answer = learner_api.post(URL + "batch/", {"reviews": [twice, twice]}, format="json").json()
+    assert [r["created"] for r in answer["results"]] == [True, False]
     assert [r["result"] for r in again["results"][:2]] == [r["result"] for r in first["results"]]
-    assert ReviewLog.objects.count() == 2
+    assert ReviewLog.objects.count() == 3
 
 
 def test_a_batch_over_1000_is_refused(learner_api, cards):
@@ -250,6 +253,7 @@ def test_suspended_cards_leave_the_queue_until_unsuspended(learner_api, cards):
     assert learner_api.post(URL + f"cards/{cards[0]}/unsuspend/").json()["suspended"] is False
     assert [r["flashcard"]["id"] for r in learner_api.get(URL + "due/").json()] == cards
     assert learner_api.post(URL + "cards/999999/suspend/").status_code == 404
+    assert learner_api.post(URL + f"cards/{2**70}/unsuspend/").status_code == 404
 
 
 def test_a_card_added_to_the_path_becomes_a_new_card(learner_api, clone, cards):
