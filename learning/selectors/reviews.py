@@ -19,7 +19,7 @@ from django.db.models.functions import TruncDate
 
 from config.errors import NotFound
 from learning import scheduling
-from learning.models import Flashcard, Path, ReviewCard, ReviewLog, ReviewSettings
+from learning.models import CardState, Flashcard, Path, ReviewCard, ReviewLog, ReviewSettings
 from learning.selectors.paths import paths_visible_to
 
 FORECAST_DAYS = 30
@@ -140,7 +140,7 @@ def due_cards(*, user, path: Path | None = None, limit: int = 20, now: datetime)
     if room > 0:
         new = list(
             _cards(user, path)
-            .filter(state=ReviewCard._meta.get_field("state").default)
+            .filter(state=CardState.NEW)
             .select_related(*related)
             .only(*fields)
             .order_by("path_id", "flashcard_id")[:room]

@@ -134,3 +134,18 @@ def test_clamp_parameters_keeps_them_in_bounds():
     clamped = scheduling.clamp_parameters(wild)
     replay([Review(3, T0)], parameters=clamped)  # the scheduler accepts them
     assert all(value < 1e6 for value in clamped)
+
+
+def test_scheduling_is_the_only_module_that_imports_fsrs():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    importing = re.compile(r"^\s*(from|import)\s+fsrs(\.|\s|$)", re.M)
+    found = sorted(
+        str(path.relative_to(root))
+        for folder in ("config", "learning", "content", "kernels")
+        for path in (root / folder).rglob("*.py")
+        if importing.search(path.read_text())
+    )
+    assert found == ["learning/scheduling.py"]

@@ -104,3 +104,31 @@ def test_too_little_history_is_refused_with_the_reason(celery_worker_process, le
         1,
     )
     assert ReviewSettings.objects.get(user=learner).parameters == []
+
+
+def test_the_weekly_beat_queues_learners_with_enough_reviews(celery_worker_process, make_user):
+    import time
+
+    from django.conf import settings as django_settings
+
+    from config.celery_app import app
+    from learning.tasks import WEEKLY_MIN_REVIEWS, optimize_all_review_parameters
+
+    weekly = django_settings.CELERY_BEAT_SCHEDULE["optimize-review-parameters-weekly"]
+    assert weekly["task"] == optimize_all_review_parameters.name
+    assert weekly["task"] in app.tasks
+    keen, idle = make_user("keen"), make_user("idle")
+    path = path_import(data=sized_bundle(WEEKLY_MIN_REVIEWS * 5, slug="weekly"), owner=keen)
+    cards = list(Flashcard.objects.filter(path=path).values_list("pk", flat=True))
+    reviews_submit(
+        user=keen,
+        reviews=[{"flashcard": pk, "rating": 3, "client_id": uuid.uuid4()} for pk in cards],
+    )
+    assert optimize_all_review_parameters.delay().get(timeout=60) == 1
+    deadline = time.monotonic() + 60
+    while not ReviewSettings.objects.filter(user=keen, last_optimization__isnull=False).exists():
+        assert time.monotonic() < deadline, "the queued optimisation never ran"
+        time.sleep(0.1)
+    outcome = ReviewSettings.objects.get(user=keen).last_optimization
+    assert (outcome["reviews"], outcome["adopted"]) == (len(cards), False)
+    assert not ReviewSettings.objects.filter(user=idle).exists()
