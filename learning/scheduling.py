@@ -154,10 +154,11 @@ def replay(
     desired_retention: float = 0.9,
 ) -> CardState:
     """The state that a card's reviews give, replayed in ``(reviewed_at, client_id)``
-    order whatever order they come in."""
+    order (then rating: a total order, so ties cannot depend on arrival) whatever order
+    they come in."""
     scheduler = _scheduler(parameters, desired_retention)
     state = NEW_CARD
-    for review in sorted(reviews, key=lambda r: (r.reviewed_at, r.client_id)):
+    for review in sorted(reviews, key=lambda r: (r.reviewed_at, r.client_id, r.rating)):
         state = _step(scheduler, state, review)
     return state
 

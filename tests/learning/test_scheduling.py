@@ -38,7 +38,7 @@ def test_two_devices_synced_in_any_order_give_one_state(phone, web, sync_order):
         "interleaved": [r for pair in itertools.zip_longest(phone, web) for r in pair if r],
         "reversed": list(reversed(phone + web)),
     }[sync_order]
-    in_time = sorted(phone + web, key=lambda r: (r.reviewed_at, r.client_id))
+    in_time = sorted(phone + web, key=lambda r: (r.reviewed_at, r.client_id, r.rating))
     assert replay(arrivals) == replay(in_time)
     # and merging step by step, as the server does at each sync, ends in the same place
     seen: list[Review] = []
