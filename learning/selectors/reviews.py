@@ -126,26 +126,30 @@ def due_cards(*, user, path: Path | None = None, limit: int = 20, now: datetime)
     they were added) up to the learner's daily new limit less the new cards already
     introduced today. Each row carries the interval each rating would give."""
     settings = review_settings_of(user=user)
-    related = ("flashcard", "path")
-    fields = ("flashcard__front", "flashcard__back", "path__slug", *_STATE_COLUMNS)
-    due = list(
-        _cards(user, path)
-        .filter(due__isnull=False, due__lte=now)
-        .select_related(*related)
-        .only(*fields)
-        .order_by("due", "id")[:limit]
-    )
+    due = _first(_cards(user, path).filter(due__isnull=False, due__lte=now), ("due", "id"), limit)
     room = min(limit - len(due), settings.new_per_day - new_introduced_today(user=user, now=now))
     new = []
     if room > 0:
-        new = list(
-            _cards(user, path)
-            .filter(state=CardState.NEW)
-            .select_related(*related)
-            .only(*fields)
-            .order_by("path_id", "flashcard_id")[:room]
+        new = _first(
+            _cards(user, path).filter(state=CardState.NEW), ("path_id", "flashcard_id"), room
         )
     return [_queue_row(card, settings, now) for card in [*due, *new]]
+
+
+def _first(cards, order: tuple[str, ...], limit: int) -> list[ReviewCard]:
+    """The first ``limit`` of ``cards`` in ``order``, with their flashcard and path.
+
+    The limit is applied in a subquery before the join: joined directly, PostgreSQL may
+    merge-join the index of new cards with the whole flashcard table (200 ms for 100,000
+    cards instead of 0.1)."""
+    first = cards.order_by(*order).values("pk")[:limit]
+    rows = (
+        ReviewCard.objects.filter(pk__in=first)
+        .select_related("flashcard", "path")
+        .only("flashcard__front", "flashcard__back", "path__slug", *_STATE_COLUMNS)
+        .order_by(*order)
+    )
+    return list(rows)
 
 
 def _queue_row(card: ReviewCard, settings: ReviewSettings, now: datetime) -> dict:
