@@ -283,7 +283,8 @@ class OptimizeView(_ReviewsView):
     def post(self, request):
         """Queue an optimisation of your parameters now; see ``settings`` for the outcome."""
         user_id = request.user.pk
-        transaction.on_commit(lambda: optimize_review_parameters.delay(user_id))
+        # robust: a broker that is down is logged, not a 500; the weekly run catches up
+        transaction.on_commit(lambda: optimize_review_parameters.delay(user_id), robust=True)
         return Response({"status": "queued"}, status=status.HTTP_202_ACCEPTED)
 
 
