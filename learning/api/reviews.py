@@ -230,7 +230,7 @@ class ReviewView(_ReviewsView):
         with the first answer, and nothing changes."""
         data = ReviewIn(data=request.data)
         data.is_valid(raise_exception=True)
-        [row] = reviews_submit(user=request.user, reviews=[data.validated_data])
+        [row] = reviews_submit(user=request.user, reviews=[data.validated_data], batch=False)
         code = status.HTTP_201_CREATED if row["created"] else status.HTTP_200_OK
         return Response(row["result"], status=code)
 

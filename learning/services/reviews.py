@@ -55,16 +55,19 @@ STATE_FIELDS = (
 )
 
 
-def reviews_submit(*, user, reviews: list[dict], now: datetime | None = None) -> list[dict]:
+def reviews_submit(
+    *, user, reviews: list[dict], now: datetime | None = None, batch: bool = True
+) -> list[dict]:
     """Apply ``reviews`` (``{flashcard, rating, client_id, reviewed_at?, duration_ms?,
     device?}``, already type-checked) and answer, in their order, ``{client_id, created,
     result}``: ``created`` is False for a ``client_id`` seen before, whose ``result`` is the
-    first answer."""
+    first answer. Bad fields are named ``reviews.<i>.<field>`` in a batch, ``<field>`` for
+    a single review (``batch=False``)."""
     now = now or timezone.now()
     if len(reviews) > BATCH_MAX:
         raise InvalidInput(f"reviews: at most {BATCH_MAX} in one batch.")
     reviews = [r | {"reviewed_at": r.get("reviewed_at") or now} for r in reviews]
-    cards = _check(user, reviews, now)
+    cards = _check(user, reviews, now, batch)
     with transaction.atomic():
         locked = _lock_cards(user, cards)
         ids = {r["client_id"] for r in reviews}
@@ -94,7 +97,7 @@ def reviews_submit(*, user, reviews: list[dict], now: datetime | None = None) ->
     return answers
 
 
-def _check(user, reviews: list[dict], now: datetime) -> dict[int, Flashcard]:
+def _check(user, reviews: list[dict], now: datetime, batch: bool) -> dict[int, Flashcard]:
     wanted = {r["flashcard"] for r in reviews}
     cards = reviewable_flashcards(user=user, ids=wanted)
     fields: dict[str, list[str]] = {}
@@ -102,11 +105,11 @@ def _check(user, reviews: list[dict], now: datetime) -> dict[int, Flashcard]:
         card = cards.get(review["flashcard"])
         if card is None:
             raise NotFound(f"No flashcard {review['flashcard']} of yours to review.")
-        at = review["reviewed_at"]
+        at, name = review["reviewed_at"], f"reviews.{index}.reviewed_at" if batch else "reviewed_at"
         if at > now + CLOCK_SKEW:
-            fields[f"{index}.reviewed_at"] = ["In the future."]
+            fields[name] = ["In the future."]
         elif at < card.created_at - CLOCK_SKEW:
-            fields[f"{index}.reviewed_at"] = ["Before the card existed."]
+            fields[name] = ["Before the card existed."]
     if fields:
         name, messages = next(iter(fields.items()))
         raise InvalidInput(f"{name}: {messages[0]}", fields=fields)
