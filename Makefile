@@ -73,6 +73,7 @@ bench: install ## measure; figures go to benchmarks/RESULTS.md (kernels need tor
 	$(PY) benchmarks/clone.py
 	$(PY) benchmarks/generate.py
 	$(PY) benchmarks/grading.py
+	$(PY) benchmarks/reviews.py
 
 clean:
 	rm -rf var $(VENV)

@@ -26,13 +26,12 @@ import argparse
 import datetime
 import json
 import os
-import shutil
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path as FilePath
 
+from engines import run_in_child
 from results_file import write_section
 
 ROOT = FilePath(__file__).resolve().parent.parent
@@ -193,36 +192,14 @@ def upstream_changes(source, clone, run: int) -> None:
 
 
 def child(engine: str, args) -> list[dict]:
-    env = os.environ | {"STUDYTREE_DATA_DIR": str(SCRATCH / engine)}
-    if engine == "sqlite":
-        shutil.rmtree(SCRATCH / engine, ignore_errors=True)
-        env["DATABASE_URL"] = f"sqlite:///{SCRATCH / engine / 'bench.sqlite3'}"
-    else:
-        postgres_database(args.postgres, create=True)
-        env["DATABASE_URL"] = f"{args.postgres.rsplit('/', 1)[0]}/{BENCH_DB}"
-    env.pop("CELERY_BROKER_URL", None)
-    try:
-        out = subprocess.run(
-            [sys.executable, __file__, "--child", "--sizes", args.sizes, "--runs", str(args.runs)],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            stdout=subprocess.PIPE,
-            text=True,
-        ).stdout
-    finally:
-        if engine == "postgres":
-            postgres_database(args.postgres, create=False)
-    return json.loads(out)
-
-
-def postgres_database(url: str, *, create: bool) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        if create:
-            conn.execute(f"CREATE DATABASE {BENCH_DB}")
+    return run_in_child(
+        __file__,
+        engine,
+        scratch=SCRATCH,
+        database=BENCH_DB,
+        postgres=args.postgres,
+        args=["--sizes", args.sizes, "--runs", str(args.runs)],
+    )
 
 
 def markdown(rows: list[dict], command: str, runs: int) -> str:

@@ -8,6 +8,7 @@ Production sets ``DATABASE_URL``, ``CELERY_BROKER_URL``, ``DJANGO_SECRET_KEY`` a
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -225,9 +226,6 @@ GRADING_STALE_SECONDS = env.int("GRADING_STALE_SECONDS", default=60)
 GRADING_CHECK_WAIT = env.float("GRADING_CHECK_WAIT", default=3.0)
 #: Fault injection for tests only: seconds a grading task sleeps before its work.
 GRADING_FAULT_DELAY = env.float("GRADING_FAULT_DELAY", default=0)
-CELERY_BEAT_SCHEDULE = {
-    "requeue-stale-attempts": {"task": "learning.requeue_stale_attempts", "schedule": 60.0},
-}
 # Celery's Django fix-up closes the database connection around every task unless this is
 # set, which costs a PostgreSQL connection per grade (about 20 ms); config/celery_app.py
 # applies Django's own rule instead (CONN_MAX_AGE, health checks) before and after a task.
@@ -241,4 +239,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+# --- Celery beat ----------------------------------------------------------------------
+# Every minute, attempts left `grading` (no worker, or the embedded broker lost a task)
+# are queued again. Weekly, each learner with enough reviews gets their FSRS parameters
+# re-fitted (adopted only when they predict the learner's recent reviews better).
+CELERY_BEAT_SCHEDULE = {
+    "requeue-stale-attempts": {"task": "learning.requeue_stale_attempts", "schedule": 60.0},
+    "optimize-review-parameters-weekly": {
+        "task": "learning.optimize_all_review_parameters",
+        "schedule": crontab(minute=0, hour=3, day_of_week="sunday"),
+    },
 }

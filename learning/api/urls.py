@@ -49,4 +49,5 @@ urlpatterns = [
     *item_urls,
     path("", include("learning.api.clones")),
     path("", include("learning.api.attempts")),
+    path("", include("learning.api.reviews")),
 ]

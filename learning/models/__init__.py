@@ -17,6 +17,7 @@ from learning.models.items import (
     content_hash,
 )
 from learning.models.paths import Path, Visibility
+from learning.models.reviews import CardState, ReviewCard, ReviewDeck, ReviewLog, ReviewSettings
 
 __all__ = [
     "Answer",
@@ -24,6 +25,7 @@ __all__ = [
     "AttemptStatus",
     "KeyView",
     "CHOICE_KINDS",
+    "CardState",
     "Choice",
     "DeletedItem",
     "Flashcard",
@@ -35,6 +37,10 @@ __all__ = [
     "Quiz",
     "Resource",
     "ResourceKind",
+    "ReviewCard",
+    "ReviewDeck",
+    "ReviewLog",
+    "ReviewSettings",
     "Section",
     "Visibility",
     "content_hash",

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.db import models
+from django.db.models.functions import Now
 
 from learning.models.paths import Path
 
@@ -108,6 +109,8 @@ class Flashcard(PathItem):
     section = models.ForeignKey(
         Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="flashcards"
     )
+    #: When the card came to be (a clone's card keeps its source's): no review predates it.
+    created_at = models.DateTimeField(auto_now_add=True, db_default=Now())
 
     def __str__(self) -> str:
         return self.front[:80]

@@ -42,7 +42,9 @@ json_values = st.recursive(
 FIELDS = ["title", "body", "front", "back", "claim", "quiz", "kind", "prompt", "choices",
           "answer", "parent", "position", "summary", "key_points", "visibility", "authors",
           "year", "url", "decline", "take", "format", "format_version", "path", "username",
-          "password", "explanation", "text", "is_correct", "value", "expression", "variables"]  # fmt: skip
+          "password", "explanation", "text", "is_correct", "value", "expression", "variables",
+          "flashcard", "rating", "client_id", "reviewed_at", "duration_ms", "device", "reviews",
+          "desired_retention", "new_per_day"]  # fmt: skip
 payloads = json_values | st.dictionaries(st.sampled_from(FIELDS), json_values, max_size=6)
 
 
@@ -79,6 +81,9 @@ WRITES = [
     ("patch", "/api/v1/flashcards/{flashcard}/"),
     ("patch", "/api/v1/questions/{question}/"),
     ("post", "/api/v1/paths/{slug}/sync/"),
+    ("post", "/api/v1/reviews/"),
+    ("post", "/api/v1/reviews/batch/"),
+    ("patch", "/api/v1/reviews/settings/"),
 ]
 
 
@@ -115,6 +120,8 @@ def test_query_strings_and_path_segments_never_break_reads(world, value):
         client.get("/api/v1/paths/", {"page": value}),
         client.get(f"/api/v1/paths/{world['slug']}/questions/", {"quiz": value}),
         client.get(f"/api/v1/paths/{world['slug']}/", HTTP_IF_NONE_MATCH=value),
+        client.get("/api/v1/reviews/due/", {"path": value, "limit": value}),
+        client.get("/api/v1/reviews/stats/", {"path": value}),
     ):
         assert_client_error_or_success(answer)
 
