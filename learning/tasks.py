@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from learning import grading
 from learning.selectors.reviews import learners_with_reviews
 from learning.services.attempts import attempts_requeue_stale
-from learning.services.review_optimization import review_parameters_optimize
+from learning.services.review_optimization import OPTIMIZE_TASK, review_parameters_optimize
 
 #: Below this many reviews a learner is not even queued for the weekly optimisation
 #: (the optimiser's own minimum decides for those above it).
@@ -44,7 +44,7 @@ def requeue_stale_attempts(older_than: float | None = None) -> list[int]:
 # --- review optimisation ---------------------------------------------------------------
 
 
-@shared_task(name="learning.optimize_review_parameters")
+@shared_task(name=OPTIMIZE_TASK)
 def optimize_review_parameters(user_id: int) -> dict | None:
     """Fit and judge one learner's FSRS parameters; adopt them only if they predict the
     learner's most recent reviews better (``learning.optimization``)."""

@@ -7,7 +7,6 @@ or selector and shape its answer; the rules are in ``learning.services.reviews``
 ``learning.scheduling``.
 """
 
-from django.db import transaction
 from django.http import HttpResponse
 from django.urls import path as route
 from django.utils import timezone
@@ -29,6 +28,7 @@ from learning.selectors.reviews import (
     reviewable_path,
     settings_row,
 )
+from learning.services.review_optimization import review_optimization_request
 from learning.services.reviews import (
     BATCH_MAX,
     card_suspend,
@@ -37,7 +37,6 @@ from learning.services.reviews import (
     review_undo,
     reviews_submit,
 )
-from learning.tasks import optimize_review_parameters
 
 TAGS = ["reviews"]
 PATH_PARAM = OpenApiParameter(
@@ -282,9 +281,7 @@ class OptimizeView(_ReviewsView):
     @extend_schema(tags=TAGS, request=None, responses={202: OptimizeQueuedOut})
     def post(self, request):
         """Queue an optimisation of your parameters now; see ``settings`` for the outcome."""
-        user_id = request.user.pk
-        # robust: a broker that is down is logged, not a 500; the weekly run catches up
-        transaction.on_commit(lambda: optimize_review_parameters.delay(user_id), robust=True)
+        review_optimization_request(user=request.user)
         return Response({"status": "queued"}, status=status.HTTP_202_ACCEPTED)
 
 

@@ -9,6 +9,7 @@ every card of the learner is replayed with them.
 
 from collections import defaultdict
 
+from celery import current_app
 from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
@@ -17,6 +18,17 @@ from learning import optimization
 from learning.models import ReviewLog, ReviewSettings
 from learning.selectors.reviews import iso
 from learning.services.reviews import review_cards_reschedule
+
+#: The task that runs :func:`review_parameters_optimize` (``learning.tasks``), sent by name
+#: so that services never import tasks.
+OPTIMIZE_TASK = "learning.optimize_review_parameters"
+
+
+def review_optimization_request(*, user) -> None:
+    """Queue an optimisation of ``user``'s parameters once the transaction commits. A broker
+    that is down is logged, not an error (``robust``): the weekly run catches up."""
+    user_id = user.pk
+    transaction.on_commit(lambda: current_app.send_task(OPTIMIZE_TASK, args=[user_id]), robust=True)
 
 
 def review_parameters_optimize(*, user) -> dict:
