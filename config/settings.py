@@ -164,6 +164,10 @@ SPECTACULAR_SETTINGS = {
         "QuestionKindEnum": "learning.models.QuestionKind",
         "ResourceKindEnum": "learning.models.ResourceKind",
         "ItemKindEnum": ["section", "flashcard", "quiz", "question", "podcast", "resource"],
+        "AttemptStatusEnum": ["in_progress", "grading", "graded"],
+        "CardStateEnum": ["new", "learning", "review", "relearning"],
+        "JobStateEnum": ["queued", "running", "succeeded", "failed"],
+        "VerificationStatusEnum": ["verified", "failed", "uncheckable"],
     },
 }
 
