@@ -192,7 +192,6 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_ALWAYS_EAGER = False
 #: Content generation runs on its own queue, apart from grading; every worker we start
 #: consumes it with ``-Q celery,content`` (Makefile, platform/entrypoint.sh, tests/conftest.py).
-CELERY_TASK_ROUTES = {"content.*": {"queue": "content"}}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Longer than the longest task (the hard time limit), so Redis never redelivers a
@@ -218,7 +217,9 @@ if CELERY_BROKER_URL.startswith("filesystem"):
 # Grading has its own queue, so a long content job never delays a learner's grade; every
 # worker we start consumes both (`-Q celery,grading`).
 GRADING_QUEUE = env.str("GRADING_QUEUE", default="grading")
+# Each kind of work on its own queue: a long content job never delays a learner's grade.
 CELERY_TASK_ROUTES = {
+    "content.*": {"queue": "content"},
     "learning.grade_attempt": {"queue": GRADING_QUEUE},
     "learning.check_answer": {"queue": GRADING_QUEUE},
     "learning.requeue_stale_attempts": {"queue": GRADING_QUEUE},

@@ -7,9 +7,9 @@ keys come from ``learning/bundles/activation-functions.json`` itself, by origin_
 
 TANH = "84c88a8e-033e-5303-b8b1-59adef88a52b"  # d/dz tanh(z), z in [-5, 5], tol 1e-6
 SILU = "98483a36-dd5b-5046-8aea-c80a37b1a6e6"  # d/dz z*sigmoid(z), z in [-6, 6], tol 1e-6
-SOFTPLUS0 = "979c943e-16e7-531c-87a7-68d09a905691"  # log 2, tol 0.1%
-GELU1 = "57ca96a9-e920-5586-be8c-2959adc2131f"  # Phi(1) = 0.841345, tol 0.001
-VANISH = "bbf1bd37-e2e9-534c-a462-f74090a78165"  # 0.25**10 = 9.5367e-7, tol 1%
+SOFTPLUS_GAP = "979c943e-16e7-531c-87a7-68d09a905691"  # softplus(2) - relu(2), tol 0.5%
+GELU_DIFF = "57ca96a9-e920-5586-be8c-2959adc2131f"  # gelu(1) - gelu(-1) = 1, tol 0.001
+VANISH = "bbf1bd37-e2e9-534c-a462-f74090a78165"  # (1/4)**5 * 1**5 = 1/1024, tol 1%
 
 _TANH_RIGHT = [
     "1 - tanh(z)**2",
@@ -207,68 +207,75 @@ _SILU_WRONG = [
     "swish.derivative(z)**2",
 ]
 _NUMBERS = [
-    (SOFTPLUS0, "0.6931", "right"),
-    (SOFTPLUS0, 0.693, "right"),
-    (SOFTPLUS0, "0.69315", "right"),
-    (SOFTPLUS0, "6.931e-1", "right"),
-    (SOFTPLUS0, 0.6925, "right"),
-    (SOFTPLUS0, 0.6938, "right"),
-    (SOFTPLUS0, "0.6931471805599453", "right"),
-    (SOFTPLUS0, "  .6931 ", "right"),
-    (SOFTPLUS0, 0.694, "wrong"),
-    (SOFTPLUS0, 0.6924, "wrong"),
-    (SOFTPLUS0, 0.69, "wrong"),
-    (SOFTPLUS0, 0.7, "wrong"),
-    (SOFTPLUS0, 1, "wrong"),
-    (SOFTPLUS0, -0.6931, "wrong"),
-    (SOFTPLUS0, 6.931, "wrong"),
-    (SOFTPLUS0, "0.06931", "wrong"),
-    (SOFTPLUS0, 0, "wrong"),
-    (SOFTPLUS0, 1.3133, "wrong"),
-    (SOFTPLUS0, "ln 2", "invalid"),
-    (SOFTPLUS0, "log(2)", "invalid"),
-    (SOFTPLUS0, "0,693", "invalid"),
-    (SOFTPLUS0, "nan", "invalid"),
-    (SOFTPLUS0, "inf", "invalid"),
-    (SOFTPLUS0, "1e999", "invalid"),
-    (SOFTPLUS0, True, "invalid"),
-    (SOFTPLUS0, None, "invalid"),
-    (SOFTPLUS0, [0.693], "invalid"),
-    (SOFTPLUS0, "9" * 200, "invalid"),
-    (GELU1, "0.841", "right"),
-    (GELU1, 0.8413, "right"),
-    (GELU1, 0.842, "right"),
-    (GELU1, "8.413e-1", "right"),
-    (GELU1, 0.8404, "right"),
-    (GELU1, 0.84135, "right"),
-    (GELU1, 0.8412, "right"),  # gelu_tanh(1) = 0.84119: within the 0.001 the key allows
-    (GELU1, 0.8425, "wrong"),
-    (GELU1, 0.840, "wrong"),
-    (GELU1, 0.5, "wrong"),
-    (GELU1, 1, "wrong"),
-    (GELU1, 0.1587, "wrong"),
-    (GELU1, 0.7616, "wrong"),
-    (GELU1, 0.7311, "wrong"),
-    (GELU1, 0.8, "wrong"),
-    (GELU1, -0.8413, "wrong"),
-    (GELU1, "Phi(1)", "invalid"),
-    (GELU1, "", "invalid"),
-    (VANISH, "9.54e-7", "right"),
-    (VANISH, "9.5e-7", "right"),
-    (VANISH, 9.6e-7, "right"),
-    (VANISH, "9.537e-7", "right"),
-    (VANISH, "0.00000095367", "right"),
-    (VANISH, "9.5367431640625e-07", "right"),
-    (VANISH, "9.4e-7", "wrong"),
-    (VANISH, "9.7e-7", "wrong"),
-    (VANISH, "1e-6", "wrong"),
-    (VANISH, "9.5367e-6", "wrong"),
+    # softplus(2) - relu(2) = log(1 + e**-2) = 0.126928…, within 0.5%
+    (SOFTPLUS_GAP, "0.1269", "right"),
+    (SOFTPLUS_GAP, 0.127, "right"),
+    (SOFTPLUS_GAP, "0.12693", "right"),
+    (SOFTPLUS_GAP, "1.269e-1", "right"),
+    (SOFTPLUS_GAP, 0.1264, "right"),
+    (SOFTPLUS_GAP, 0.1275, "right"),
+    (SOFTPLUS_GAP, "0.12692801104297263", "right"),
+    (SOFTPLUS_GAP, "  .1269 ", "right"),
+    (SOFTPLUS_GAP, 0.128, "wrong"),
+    (SOFTPLUS_GAP, 0.1262, "wrong"),
+    (SOFTPLUS_GAP, 0.13, "wrong"),
+    (SOFTPLUS_GAP, 0.12, "wrong"),
+    (SOFTPLUS_GAP, 2.1269, "wrong"),  # softplus(2) itself
+    (SOFTPLUS_GAP, 2, "wrong"),  # relu(2)
+    (SOFTPLUS_GAP, -0.1269, "wrong"),
+    (SOFTPLUS_GAP, 1.269, "wrong"),
+    (SOFTPLUS_GAP, "0.01269", "wrong"),
+    (SOFTPLUS_GAP, 0, "wrong"),
+    (SOFTPLUS_GAP, 0.6931, "wrong"),  # the gap at 0, log 2
+    (SOFTPLUS_GAP, 0.1192, "wrong"),  # sigmoid(-2)
+    (SOFTPLUS_GAP, "log(1+e**-2)", "invalid"),
+    (SOFTPLUS_GAP, "ln 1.135", "invalid"),
+    (SOFTPLUS_GAP, "0,127", "invalid"),
+    (SOFTPLUS_GAP, "nan", "invalid"),
+    (SOFTPLUS_GAP, "inf", "invalid"),
+    (SOFTPLUS_GAP, "1e999", "invalid"),
+    (SOFTPLUS_GAP, True, "invalid"),
+    (SOFTPLUS_GAP, None, "invalid"),
+    (SOFTPLUS_GAP, [0.127], "invalid"),
+    (SOFTPLUS_GAP, "9" * 200, "invalid"),
+    # gelu(1) - gelu(-1) = Phi(1) + Phi(-1) = 1, within 0.001
+    (GELU_DIFF, "1", "right"),
+    (GELU_DIFF, 1, "right"),
+    (GELU_DIFF, 1.0, "right"),
+    (GELU_DIFF, "1.000", "right"),
+    (GELU_DIFF, 0.9995, "right"),
+    (GELU_DIFF, 1.0009, "right"),
+    (GELU_DIFF, "1e0", "right"),
+    (GELU_DIFF, " 1 ", "right"),
+    (GELU_DIFF, 0.8413, "wrong"),  # gelu(1) alone
+    (GELU_DIFF, 0.6827, "wrong"),  # Phi(1) - Phi(-1)
+    (GELU_DIFF, 0.998, "wrong"),
+    (GELU_DIFF, 1.002, "wrong"),
+    (GELU_DIFF, 0, "wrong"),
+    (GELU_DIFF, -1, "wrong"),
+    (GELU_DIFF, 2, "wrong"),
+    (GELU_DIFF, 0.5, "wrong"),
+    (GELU_DIFF, 0.1587, "wrong"),
+    (GELU_DIFF, "Phi(1)", "invalid"),
+    (GELU_DIFF, "", "invalid"),
+    # sigmoid'(0)**5 * tanh'(0)**5 = (1/4)**5 = 1/1024, within 1%
+    (VANISH, "0.0009766", "right"),
+    (VANISH, "9.77e-4", "right"),
+    (VANISH, 0.00098, "right"),
+    (VANISH, "9.765625e-4", "right"),
+    (VANISH, "0.0009765625", "right"),
+    (VANISH, 0.000968, "right"),
+    (VANISH, 0.000985, "right"),
+    (VANISH, "9.54e-7", "wrong"),  # (1/4)**10: tanh's slope taken as 1/4 too
+    (VANISH, 0.001, "wrong"),
+    (VANISH, 0.00095, "wrong"),
     (VANISH, 0.25, "wrong"),
-    (VANISH, "-9.54e-7", "wrong"),
+    (VANISH, "-9.766e-4", "wrong"),
     (VANISH, 0, "wrong"),
-    (VANISH, "9.54e-8", "wrong"),
-    (VANISH, "1/1048576", "invalid"),
-    (VANISH, "0.25**10", "invalid"),
+    (VANISH, "9.766e-5", "wrong"),
+    (VANISH, 1, "wrong"),
+    (VANISH, "1/1024", "invalid"),
+    (VANISH, "0.25**5", "invalid"),
 ]
 
 CORPUS: list[tuple[str, object, str]] = [

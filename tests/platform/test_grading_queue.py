@@ -1,5 +1,6 @@
 """Every worker we start consumes the grading queue, or grades would wait forever."""
 
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -11,18 +12,28 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_grading_tasks_are_routed_to_their_own_queue():
     routed = {name: route["queue"] for name, route in settings.CELERY_TASK_ROUTES.items()}
-    assert routed == dict.fromkeys(
-        ["learning.grade_attempt", "learning.check_answer", "learning.requeue_stale_attempts"],
-        settings.GRADING_QUEUE,
-    )
+    for task in ("learning.grade_attempt", "learning.check_answer"):
+        assert routed[task] == settings.GRADING_QUEUE
+    assert routed["learning.requeue_stale_attempts"] == settings.GRADING_QUEUE
 
 
-def test_every_worker_consumes_the_grading_queue():
-    assert "grading" in WORKER_QUEUES.split(",") and "celery" in WORKER_QUEUES.split(",")
+def queues_of(text: str, pattern: str) -> set[str]:
+    found = re.search(pattern, text, re.M)
+    assert found, pattern
+    return set(found.group(1).split(","))
+
+
+def test_every_worker_consumes_every_routed_queue():
+    """The default queue and every queue a task is routed to, in each place we start a
+    worker: make run, the container's entrypoint, the tests' worker."""
+    wanted = {"celery"} | {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+    assert {"grading", "content"} <= wanted
     makefile = (ROOT / "Makefile").read_text()
-    assert "worker" in makefile and "--queues=celery,grading" in makefile
+    assert "--queues=$(WORKER_QUEUES)" in makefile
+    assert queues_of(makefile, r"^WORKER_QUEUES := (\S+)$") == wanted
     entrypoint = (ROOT / "platform" / "entrypoint.sh").read_text()
-    assert '--queues="${CELERY_WORKER_QUEUES:-celery,grading}"' in entrypoint
+    assert queues_of(entrypoint, r'--queues="\$\{CELERY_WORKER_QUEUES:-([^}]+)\}"') == wanted
+    assert set(WORKER_QUEUES.split(",")) == wanted
 
 
 def test_beat_re_enqueues_stale_attempts():
