@@ -39,11 +39,12 @@
       };
     }
 
-    function present(card, again) {
+    function present(card) {
       var p = parts(card);
       p.answer.open = false;
       p.form.hidden = true;
-      if (again) {
+      if (card.hasAttribute("data-answered")) {
+        // Shown again after Again: a new answer, so a new client_id.
         p.clientId.value = uuid();
         // The intervals were for the card's state before this session's answer.
         Array.prototype.forEach.call(card.querySelectorAll(".interval"), function (el) { el.remove(); });
@@ -101,16 +102,17 @@
           busy = false;
           Array.prototype.forEach.call(p.buttons, function (b) { b.disabled = false; });
           tally[rating] += 1;
+          card.setAttribute("data-answered", "");
           answered += 1;
           p.status.textContent = "Saved: " + NAMES[rating] + (rating === 1 ? ". It comes back later." : ".");
           queue.shift();
           if (rating === 1) queue.push(card);
           if (session) {
             card.hidden = true;
-            if (queue.length) present(queue[0], queue[0] === card);
+            if (queue.length) present(queue[0]);
             else finish();
           } else if (rating === 1) {
-            present(card, true);
+            present(card);
           } else {
             p.form.hidden = true;
           }
@@ -149,7 +151,7 @@
       }
     });
 
-    if (queue.length) present(queue[0], false);
+    if (queue.length) present(queue[0]);
   }
 
   Array.prototype.forEach.call(
