@@ -160,3 +160,21 @@ def test_the_page_reads_in_a_fixed_number_of_queries(
     with django_assert_num_queries(8):
         page = text(client.get(f"/paths/{mine.slug}/flashcards/"))
     assert len(shown_cards(page)) == min(Flashcard.objects.filter(path=mine).count(), 20)
+
+
+def test_the_api_refuses_a_session_review_without_the_csrf_token(clone, learner):
+    """review.js posts with the session cookie, so the API must ask for the CSRF token."""
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(learner)
+    page = text(browser.get(f"/paths/{clone.slug}/flashcards/"))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    body = {"flashcard": shown_cards(page)[0], "rating": 3, "client_id": str(uuid.uuid4())}
+    refused = browser.post("/api/v1/reviews/", body, content_type="application/json")
+    assert refused.status_code == 403 and "CSRF" in refused.json()["detail"]
+    assert not ReviewLog.objects.exists()
+    taken = browser.post(
+        "/api/v1/reviews/", body, content_type="application/json", headers={"X-CSRFToken": token}
+    )
+    assert taken.status_code == 201 and ReviewLog.objects.count() == 1
