@@ -92,6 +92,7 @@ def test_review_every_due_card_by_keyboard_then_a_prompt_in_the_article(
     page.keyboard.press("3")
     summary = page.get_by_role("heading", name="Session done")
     summary.wait_for()
+    assert page.evaluate("document.activeElement.textContent") == "Session done"
     tally = dict(
         zip(
             page.locator(".review-summary dt").all_inner_texts(),

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from learning.models import Flashcard, ReviewCard, ReviewLog
+from learning.models import Flashcard, ReviewCard, ReviewLog, ReviewSettings
 from learning.services.bundles import path_import
 from learning.services.clone_path import path_clone
 from learning.web.reviews import interval_label
@@ -146,6 +146,13 @@ def test_the_outline_and_me_count_the_cards_due(client, clone, learner):
     rate(client, clone.slug, card.pk, 4)  # Easy: days away
     assert "1 card due now." in text(client.get(f"/paths/{clone.slug}/"))
     assert "1 card due today" in text(client.get("/me/"))
+
+
+def test_the_due_counts_keep_to_the_daily_new_limit(client, clone, learner):
+    ReviewSettings.objects.create(user=learner, new_per_day=1)
+    client.force_login(learner)
+    assert "1 card due now." in text(client.get(f"/paths/{clone.slug}/"))
+    assert len(shown_cards(text(client.get(f"/paths/{clone.slug}/flashcards/")))) == 1
 
 
 @pytest.mark.parametrize("items", [10, 200])

@@ -116,7 +116,7 @@
           } else {
             p.form.hidden = true;
           }
-          area.focus();
+          if (queue.length || !session) area.focus();
         })
         .catch(function (error) {
           busy = false;
