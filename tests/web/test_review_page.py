@@ -7,9 +7,10 @@ import re
 import uuid
 
 import pytest
+from django.test import Client
 
 from learning.models import Flashcard, ReviewCard, ReviewLog, ReviewSettings
-from learning.services.bundles import path_import
+from learning.services.bundles import BUNDLE_DIR, bundle_read, path_import
 from learning.services.clone_path import path_clone
 from learning.web.reviews import interval_label
 from tests.helpers import bundle_with_sections, sized_bundle
@@ -171,8 +172,6 @@ def test_the_page_reads_in_a_fixed_number_of_queries(
 
 def test_the_api_refuses_a_session_review_without_the_csrf_token(clone, learner):
     """review.js posts with the session cookie, so the API must ask for the CSRF token."""
-    from django.test import Client
-
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(learner)
     page = text(browser.get(f"/paths/{clone.slug}/flashcards/"))
@@ -185,3 +184,17 @@ def test_the_api_refuses_a_session_review_without_the_csrf_token(clone, learner)
         "/api/v1/reviews/", body, content_type="application/json", headers={"X-CSRFToken": token}
     )
     assert taken.status_code == 201 and ReviewLog.objects.count() == 1
+
+
+def test_the_activation_article_asks_all_its_cards_in_their_sections(client, learner):
+    source = path_import(
+        data=bundle_read(BUNDLE_DIR / "activation-functions.json"), visibility="public"
+    )
+    mine = path_clone(path=source, user=learner)
+    client.force_login(learner)
+    page = text(client.get(f"/paths/{mine.slug}/article/"))
+    assert page.count("data-review-prompt") == 15
+    sigmoid = Flashcard.objects.get(path=mine, front__contains="slope of the logistic sigmoid")
+    assert sigmoid.section.title == "Sigmoid (logistic)"
+    after = page[page.index(f'id="section-{sigmoid.section_id}"') :]
+    assert after.index(f'data-flashcard="{sigmoid.pk}"') < after.index('<section id="section-')
