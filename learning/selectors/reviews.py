@@ -14,7 +14,7 @@ the summary.
 
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncDate
 
 from config.errors import NotFound
@@ -243,3 +243,38 @@ def learners_with_reviews(*, at_least: int):
         .values_list("user_id", flat=True)
         .iterator()
     )
+
+
+def due_counts(*, user, paths, until: datetime, now: datetime) -> dict[int, int]:
+    """Per path id of ``paths`` (the learner's), how many cards the review page would offer
+    by ``until``: reviews due by then, plus the new cards still allowed today (a flashcard
+    with no review card yet counts as new, so a fresh clone shows its cards before its
+    first review session). The daily new limit is the learner's, shared by every path, so
+    each path's new share is capped by what is left of it, not split between paths."""
+    ids = [p.pk for p in paths]
+    if not ids:
+        return {}
+    settings = review_settings_of(user=user)
+    room = max(settings.new_per_day - new_introduced_today(user=user, now=now), 0)
+    due = dict(
+        _cards(user, None)
+        .filter(path_id__in=ids, due__isnull=False, due__lte=until)
+        .values_list("path_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    started = ReviewCard.objects.filter(user=user, flashcard=OuterRef("pk")).filter(
+        ~Q(state=CardState.NEW) | Q(suspended=True)
+    )
+    new = dict(
+        Flashcard.objects.filter(path_id__in=ids)
+        .exclude(Exists(started))
+        .values_list("path_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {pk: due.get(pk, 0) + min(new.get(pk, 0), room) for pk in ids}
+
+
+def day_end(now: datetime) -> datetime:
+    return day_start(now) + timedelta(days=1)

@@ -33,9 +33,11 @@ from learning import scheduling
 from learning.models import Flashcard, Path, ReviewCard, ReviewDeck, ReviewLog, ReviewSettings
 from learning.selectors.reviews import (
     card_row,
+    due_cards,
     iso,
     review_settings_of,
     reviewable_flashcards,
+    reviewable_path,
     settings_row,
 )
 
@@ -303,3 +305,11 @@ def review_decks_refresh(*, user, path: Path | None = None) -> None:
             unique_fields=["user", "path"],
             update_fields=["version"],
         )
+
+
+def review_session_start(*, user, slug: str, now: datetime, limit: int) -> tuple[Path, list[dict]]:
+    """What the review page opens with: the learner's path ``slug`` (404 if it is not one
+    they review), its deck brought up to date, and its due queue (``due_cards`` rows)."""
+    path = reviewable_path(user=user, slug=slug)
+    review_decks_refresh(user=user, path=path)
+    return path, due_cards(user=user, path=path, limit=limit, now=now)

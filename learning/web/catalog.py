@@ -2,8 +2,10 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 
 from learning.selectors.paths import path_summary, paths_listed
+from learning.selectors.reviews import day_end, due_counts
 
 #: Cards on one page; a search narrows the rest.
 CATALOG_SIZE = 200
@@ -18,5 +20,8 @@ def catalog(request):
 
 @login_required
 def me(request):
-    paths = paths_listed(user=request.user, mine=True)
-    return render(request, "web/me.html", {"paths": [path_summary(p) for p in paths]})
+    paths = list(paths_listed(user=request.user, mine=True))
+    now = timezone.now()
+    due = due_counts(user=request.user, paths=paths, until=day_end(now), now=now)
+    rows = [path_summary(p) | {"due_today": due[p.pk]} for p in paths]
+    return render(request, "web/me.html", {"paths": rows})

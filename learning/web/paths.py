@@ -5,13 +5,16 @@ get it whole, everyone else the preview, which the pages show as it is.
 """
 
 from django.shortcuts import render
+from django.utils import timezone
 
 from config.errors import ApplicationError
 from learning.selectors.clones import path_updates
 from learning.selectors.paths import path_get_for_read, path_sees_whole
+from learning.selectors.reviews import due_counts
 from learning.selectors.trees import path_tree
 from learning.web.errors import pages
 from learning.web.links import path_parts
+from learning.web.reviews import sections_with_prompts
 
 
 def _read(request, slug: str) -> tuple:
@@ -32,19 +35,33 @@ def pending_updates(path, user) -> dict:
     return {"count": count, "error": None}
 
 
+def due_now(path, user) -> int:
+    """How many of the path's cards the review page would offer now."""
+    now = timezone.now()
+    return due_counts(user=user, paths=[path], until=now, now=now)[path.pk]
+
+
 @pages
 def outline(request, slug: str):
     path, tree, whole = _read(request, slug)
     context = {"tree": tree, "whole": whole, "path": path}
     if whole:
-        context |= {"parts": path_parts(tree), "updates": pending_updates(path, request.user)}
+        context |= {
+            "parts": path_parts(tree),
+            "updates": pending_updates(path, request.user),
+            "due_now": due_now(path, request.user),
+        }
     return render(request, "web/paths/outline.html", context)
 
 
 @pages
 def article(request, slug: str):
     _path, tree, whole = _read(request, slug)
-    return render(request, "web/paths/article.html", {"tree": tree, "whole": whole})
+    # Review prompts for whoever reviews the path: its owner and staff, who see it whole.
+    sections = sections_with_prompts(tree) if whole else tree["sections"]
+    return render(
+        request, "web/paths/article.html", {"tree": tree, "whole": whole, "sections": sections}
+    )
 
 
 def clock(seconds) -> str:

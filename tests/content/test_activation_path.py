@@ -14,7 +14,7 @@ import kernels
 from content.verification import verify_bundle
 from kernels.answers import compare_expressions, evaluate_number, parse_tolerance
 from kernels.verify import probe
-from learning.bundle_schema import iter_bundle_items
+from learning.bundle_schema import bundle_entries, iter_bundle_items
 from learning.services.bundles import BUNDLE_DIR, bundle_read, bundle_validate
 
 BUNDLE = bundle_validate(bundle_read(BUNDLE_DIR / "activation-functions.json"))
@@ -173,3 +173,18 @@ def test_hard_swish_is_never_called_piecewise_linear():
         for sentence in re.split(r"(?<=[.;:])\s", text):
             if "hard swish" in sentence.lower() and re.search(r"piecewise.linear", sentence, re.I):
                 assert re.search(r"quadratic|parabola", sentence), sentence
+
+
+def test_every_flashcard_names_the_section_that_teaches_it():
+    """The article's review prompts sit at the end of the card's section: every card names
+    one, and one that exists in the bundle."""
+    sections = {
+        str(item["origin_uid"]): item
+        for kind, item, _holder, _position in bundle_entries(BUNDLE)
+        if kind == "section"
+    }
+    named = [str(card.get("section")) for card in BUNDLE["flashcards"]]
+    assert all(uid in sections for uid in named), set(named) - set(sections)
+    # The sigmoid's slope is taught where the sigmoid is, not somewhere near it.
+    slope = next(c for c in BUNDLE["flashcards"] if "slope of the logistic" in c["front"])
+    assert sections[str(slope["section"])]["title"] == "Sigmoid (logistic)"
