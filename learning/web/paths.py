@@ -7,11 +7,13 @@ get it whole, everyone else the preview, which the pages show as it is.
 from django.shortcuts import render
 
 from config.errors import ApplicationError
+from learning.extensions import article_figures
+from learning.selectors.attempts import quiz_best_scores
 from learning.selectors.clones import path_updates
 from learning.selectors.paths import path_get_for_read, path_sees_whole
 from learning.selectors.trees import path_tree
 from learning.web.errors import pages
-from learning.web.links import path_parts
+from learning.web.links import optional_url, path_parts
 
 
 def _read(request, slug: str) -> tuple:
@@ -38,12 +40,39 @@ def outline(request, slug: str):
     context = {"tree": tree, "whole": whole, "path": path}
     if whole:
         context |= {"parts": path_parts(tree), "updates": pending_updates(path, request.user)}
+        context["quiz_scores"] = quiz_scores(tree, quiz_best_scores(user=request.user, path=path))
     return render(request, "web/paths/outline.html", context)
+
+
+def quiz_scores(tree: dict, best: dict[int, dict]) -> list[dict]:
+    """``[{quiz, url, best}]``: each quiz of the path with your best graded score, if any."""
+    return [
+        {
+            "quiz": quiz,
+            "url": optional_url("web:quiz", tree["slug"], quiz["id"]),
+            "best": best.get(quiz["id"]),
+        }
+        for quiz in tree["quizzes"]
+    ]
+
+
+def with_figures(sections: list[dict], figures: dict[str, list[dict]]) -> list[dict]:
+    """The sections (and their children) each with the figures placed beside it; a
+    section whose body the reader may not see gets none."""
+    return [
+        s
+        | {
+            "figures": figures.get(s["origin_uid"], []) if s["html"] is not None else [],
+            "children": with_figures(s.get("children", []), figures),
+        }
+        for s in sections
+    ]
 
 
 @pages
 def article(request, slug: str):
-    _path, tree, whole = _read(request, slug)
+    path, tree, whole = _read(request, slug)
+    tree["sections"] = with_figures(tree["sections"], article_figures(path))
     return render(request, "web/paths/article.html", {"tree": tree, "whole": whole})
 
 

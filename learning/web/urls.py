@@ -4,7 +4,7 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import path as route
 
-from learning.web import accounts, catalog, clones, items, paths
+from learning.web import accounts, catalog, clones, items, paths, quizzes
 
 app_name = "web"
 
@@ -20,6 +20,12 @@ urlpatterns = [
     route("paths/<slug:slug>/", paths.outline, name="path"),
     route("paths/<slug:slug>/article/", paths.article, name="article"),
     route("paths/<slug:slug>/podcast/", paths.podcast, name="podcast"),
+    route("paths/<slug:slug>/quizzes/<int:pk>/", quizzes.quiz, name="quiz"),
+    route(
+        "paths/<slug:slug>/quizzes/<int:pk>/attempts/<int:attempt_id>/",
+        quizzes.attempt,
+        name="quiz-attempt",
+    ),
     route("paths/<slug:slug>/clone/", clones.clone, name="clone"),
     route("paths/<slug:slug>/updates/", clones.updates, name="updates"),
     route("paths/<slug:slug>/sync/", clones.sync, name="sync"),
