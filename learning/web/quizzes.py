@@ -157,6 +157,13 @@ def attempt(request, slug: str, pk: int, attempt_id: int):
         return _not_yours(request, slug, exc)
     result = attempt_result(found)
     by_question = {row["question"]: row for row in result["results"]}
+    explained = [row for row in result["results"] if row["explanation"]]
+    explanations = dict(
+        zip(
+            (row["question"] for row in explained),
+            render_markdown_many([row["explanation"] for row in explained]),
+        )
+    )
     for question in questions:
         choices = {c["id"]: c["html"] for c in question["choices"]}
         row = by_question.get(question["id"])
@@ -165,9 +172,7 @@ def attempt(request, slug: str, pk: int, attempt_id: int):
             question["result"] = row | {
                 "expected_shown": _expected(row["expected"], choices),
                 "given_choices": [choices.get(c, str(c)) for c in given.get("choices", [])],
-                "explanation_html": render_markdown_many([row["explanation"]])[0]
-                if row["explanation"]
-                else "",
+                "explanation_html": explanations.get(question["id"], ""),
             }
     return render(
         request,
