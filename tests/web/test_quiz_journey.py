@@ -1,6 +1,7 @@
 """Taking a quiz in a real Chromium, graded by a real worker: sign up, clone, open the
 quiz, answer every question with the keyboard (a formula typed, its server-side preview
-shown, first as an error pointing at its column, then as MathML), submit, wait for the
+shown, first as an error pointing at its column; submitted so, it comes back beside its
+question and costs nothing; finished, the preview is MathML), submit, wait for the
 worker's grade and read score and feedback; then the same pages on a 390 px phone in dark
 mode. No console errors, no serious or critical axe-core violation. Screenshots land in
 ``var/test-artifacts/``.
@@ -54,6 +55,31 @@ def test_take_a_quiz_by_keyboard_and_read_the_graded_results(
     preview = page.locator(f"#q-{formula.pk}-preview")
     preview.locator(".preview-error").wait_for()
     assert preview.locator("mark").count() == 1
+    # submitted like that (Enter in the field), it comes back beside its question,
+    # with every answer kept, and costs no attempt
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        page.keyboard.press("Enter")
+    assert posted.value.status == 400
+    page.wait_for_load_state()
+    # Chromium logs every 4xx document; that one was asked for, anything else still fails
+    for _ in range(100):
+        if watched.errors:
+            break
+        page.wait_for_timeout(50)
+    assert watched.errors == [
+        "console: Failed to load resource: the server responded with a status of 400 (Bad Request)"
+    ]
+    watched.errors.clear()
+    field = page.locator(f"#q-{formula.pk}")
+    assert field.get_attribute("aria-invalid") == "true"
+    assert page.locator(f"#q-{formula.pk}-error").is_visible()
+    assert page.locator(f"#q-{true_false.pk}-c-{right.pk}").is_checked()
+    assert page.locator(f"#q-{numeric.pk}").input_value() == "1"
+    assert not Attempt.objects.filter(quiz__path__slug=slug).exists()
+    accessible(watched)
+    watched.screenshot("quiz-unreadable-formula")
+    tab_to(page, f"#q-{formula.pk}")
+    page.keyboard.press("End")
     page.keyboard.type(")*(1-sigmoid(z))")
     preview.locator("math").wait_for()
     assert preview.locator(".preview-error").count() == 0
