@@ -59,3 +59,21 @@ def job_row(job: GenerationJob) -> dict:
         "started_at": job.started_at,
         "finished_at": job.finished_at,
     }
+
+
+def article_figures_of(path: Path) -> dict[str, list[dict]]:
+    """The article's figures by section ``origin_uid`` (learning.extensions' provider);
+    figures placed beside no section are left out."""
+    placed: dict[str, list[dict]] = {}
+    for figure, section_uid in path_figures(path):
+        if section_uid is None:
+            continue
+        placed.setdefault(section_uid, []).append(
+            {
+                "kernel": figure.kernel,
+                "title": figure.title,
+                "svg_url": figure.svg.url,
+                "png_url": figure.png.url,
+            }
+        )
+    return placed

@@ -107,3 +107,20 @@ def attempt_stats(*, user, quiz: Quiz) -> dict:
             "max_score": row["out_of"],
         }
     return stats
+
+
+def quiz_best_scores(*, user, path) -> dict[int, dict]:
+    """``{quiz_id: {attempts, best, max_score}}`` of ``user``'s graded attempts on the
+    quizzes of ``path``, in one query (the path's outline)."""
+    if not user.is_authenticated:
+        return {}
+    rows = (
+        Attempt.objects.filter(user_id=user.pk, quiz__path=path, status=AttemptStatus.GRADED)
+        .values("quiz_id")
+        .annotate(n=Count("id"), best=Max("score"), out_of=Max("max_score"))
+        .order_by()
+    )
+    return {
+        row["quiz_id"]: {"attempts": row["n"], "best": row["best"], "max_score": row["out_of"]}
+        for row in rows
+    }

@@ -120,3 +120,11 @@ def key_views_record(*, user, quiz_ids) -> None:
     KeyView.objects.bulk_create(
         [KeyView(user=user, quiz_id=pk) for pk in set(quiz_ids)], ignore_conflicts=True
     )
+
+
+def attempt_take(*, user, quiz: Quiz, answers: list[dict]) -> Attempt:
+    """Start and submit an attempt in one go (the web quiz page's one form). Both happen in
+    one transaction: an unreadable answer raises :class:`InvalidInput` and leaves no
+    attempt behind, so a typo costs nothing."""
+    with transaction.atomic():
+        return attempt_submit(attempt=attempt_start(user=user, quiz=quiz), answers=answers)

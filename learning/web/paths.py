@@ -8,12 +8,14 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from config.errors import ApplicationError
+from learning.extensions import article_figures
+from learning.selectors.attempts import quiz_best_scores
 from learning.selectors.clones import path_updates
 from learning.selectors.paths import path_get_for_read, path_sees_whole
 from learning.selectors.reviews import due_counts
 from learning.selectors.trees import path_tree
 from learning.web.errors import pages
-from learning.web.links import path_parts
+from learning.web.links import optional_url, path_parts
 from learning.web.reviews import sections_with_prompts
 
 
@@ -51,12 +53,39 @@ def outline(request, slug: str):
             "updates": pending_updates(path, request.user),
             "due_now": due_now(path, request.user),
         }
+        context["quiz_scores"] = quiz_scores(tree, quiz_best_scores(user=request.user, path=path))
     return render(request, "web/paths/outline.html", context)
+
+
+def quiz_scores(tree: dict, best: dict[int, dict]) -> list[dict]:
+    """``[{quiz, url, best}]``: each quiz of the path with your best graded score, if any."""
+    return [
+        {
+            "quiz": quiz,
+            "url": optional_url("web:quiz", tree["slug"], quiz["id"]),
+            "best": best.get(quiz["id"]),
+        }
+        for quiz in tree["quizzes"]
+    ]
+
+
+def with_figures(sections: list[dict], figures: dict[str, list[dict]]) -> list[dict]:
+    """The sections (and their children) each with the figures placed beside it; a
+    section whose body the reader may not see gets none."""
+    return [
+        s
+        | {
+            "figures": figures.get(s["origin_uid"], []) if s["html"] is not None else [],
+            "children": with_figures(s.get("children", []), figures),
+        }
+        for s in sections
+    ]
 
 
 @pages
 def article(request, slug: str):
-    _path, tree, whole = _read(request, slug)
+    path, tree, whole = _read(request, slug)
+    tree["sections"] = with_figures(tree["sections"], article_figures(path))
     # Review prompts for whoever reviews the path: its owner and staff, who see it whole.
     sections = sections_with_prompts(tree) if whole else tree["sections"]
     return render(

@@ -4,7 +4,7 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import path as route
 
-from learning.web import accounts, catalog, clones, items, paths, reviews
+from learning.web import accounts, catalog, clones, items, paths, quizzes, reviews
 
 app_name = "web"
 
@@ -21,6 +21,12 @@ urlpatterns = [
     route("paths/<slug:slug>/article/", paths.article, name="article"),
     route("paths/<slug:slug>/podcast/", paths.podcast, name="podcast"),
     route("paths/<slug:slug>/flashcards/", reviews.flashcards, name="flashcards"),
+    route("paths/<slug:slug>/quizzes/<int:pk>/", quizzes.quiz, name="quiz"),
+    route(
+        "paths/<slug:slug>/quizzes/<int:pk>/attempts/<int:attempt_id>/",
+        quizzes.attempt,
+        name="quiz-attempt",
+    ),
     route("paths/<slug:slug>/clone/", clones.clone, name="clone"),
     route("paths/<slug:slug>/updates/", clones.updates, name="updates"),
     route("paths/<slug:slug>/sync/", clones.sync, name="sync"),

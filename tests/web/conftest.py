@@ -83,6 +83,24 @@ class Watched:
         ]
 
 
+def on_a_phone(browser, url: str, name: str, cookies: list | None = None) -> None:
+    """Open ``url`` 390 px wide with the system set to dark, save a screenshot ``name``;
+    fail if the page scrolls sideways, has a serious axe violation or logs an error."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, color_scheme="dark"
+    )
+    context.add_cookies(cookies or [])
+    seen = Watched(context)
+    seen.page.goto(url)
+    width = seen.page.evaluate("document.documentElement.scrollWidth")
+    seen.screenshot(name)
+    violations = seen.accessibility_violations()
+    context.close()
+    assert width <= 390, f"{name} scrolls sideways: {width} px"
+    assert not violations, violations
+    assert not seen.errors, seen.errors
+
+
 @pytest.fixture(autouse=True)
 def media_through_our_urls(monkeypatch):
     """Django's live server answers ``/media/`` itself, whole files only; let our URLconf

@@ -17,7 +17,7 @@ from django.core.files.base import ContentFile
 from learning.models import Flashcard, Podcast
 from learning.services.items import item_update
 from learning.services.paths import path_content_changed
-from tests.web.conftest import Watched
+from tests.web.conftest import on_a_phone
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -185,16 +185,5 @@ def test_edit_a_section_with_a_preview_then_a_card(live_server, watched, source)
 )
 def test_pages_fit_a_phone_screen_in_dark_mode(live_server, browser, source, where):
     """390 px wide, the system set to dark: nothing scrolls sideways, contrast holds."""
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, color_scheme="dark"
-    )
-    seen = Watched(context)
-    seen.page.goto(live_server.url + where.format(slug=source.slug))
-    width = seen.page.evaluate("document.documentElement.scrollWidth")
     name = "phone-dark-" + (where.format(slug="path").strip("/").replace("/", "-") or "catalog")
-    seen.screenshot(name)
-    violations = seen.accessibility_violations()
-    context.close()
-    assert width <= 390, f"{name} scrolls sideways: {width} px"
-    assert not violations, violations
-    assert not seen.errors, seen.errors
+    on_a_phone(browser, live_server.url + where.format(slug=source.slug), name)
