@@ -1,2 +1,3 @@
-"""The generation pipeline run by Celery workers (figures, verification, podcast audio):
-still to come. It depends on ``learning``, never the reverse."""
+"""The generation pipeline run by Celery workers: figures, verification of everything a
+path states, podcast audio (see ``content.services``). It depends on ``learning``, never
+the reverse; it shows figures in the article through ``learning.extensions``."""
