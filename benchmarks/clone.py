@@ -22,7 +22,6 @@ of benchmarks/RESULTS.md (other sections are kept).
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import json
 import os
@@ -31,8 +30,7 @@ import sys
 import time
 from pathlib import Path as FilePath
 
-from engines import run_in_child
-from results_file import write_section
+from engines import benchmark_main
 
 ROOT = FilePath(__file__).resolve().parent.parent
 SCRATCH = ROOT / "var" / "bench-clone"
@@ -191,17 +189,6 @@ def upstream_changes(source, clone, run: int) -> None:
 # --- the parent: one child per engine, then the table ----------------------------------
 
 
-def child(engine: str, args) -> list[dict]:
-    return run_in_child(
-        __file__,
-        engine,
-        scratch=SCRATCH,
-        database=BENCH_DB,
-        postgres=args.postgres,
-        args=["--sizes", args.sizes, "--runs", str(args.runs)],
-    )
-
-
 def markdown(rows: list[dict], command: str, runs: int) -> str:
     lines = [
         "## clone",
@@ -227,24 +214,17 @@ def markdown(rows: list[dict], command: str, runs: int) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--engines", default="sqlite,postgres")
-    parser.add_argument("--sizes", default="100,1000,10000")
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--no-write", action="store_true")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        print(json.dumps(measure([int(s) for s in args.sizes.split(",")], args.runs)))
-        return 0
-    rows = [row for engine in args.engines.split(",") for row in child(engine, args)]
-    command = " ".join([".venv/bin/python benchmarks/clone.py", *sys.argv[1:]])
-    section = markdown(rows, command, args.runs)
-    print(section)
-    if not args.no_write:
-        write_section("clone", section)
-    return 0
+    return benchmark_main(
+        __file__,
+        name="clone",
+        measure=measure,
+        markdown=markdown,
+        sizes="100,1000,10000",
+        runs=5,
+        scratch=SCRATCH,
+        database=BENCH_DB,
+        doc=__doc__,
+    )
 
 
 if __name__ == "__main__":

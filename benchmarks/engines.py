@@ -2,6 +2,7 @@
 database: a SQLite file (the embedded default's settings) or a PostgreSQL database that is
 created before and dropped after. Shared by the benchmarks that touch the database."""
 
+import argparse
 import json
 import os
 import shutil
@@ -48,3 +49,52 @@ def postgres_database(url: str, name: str, *, create: bool) -> None:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         if create:
             conn.execute(f"CREATE DATABASE {name}")
+
+
+def benchmark_main(
+    script: str,
+    *,
+    name: str,
+    measure,
+    markdown,
+    sizes: str,
+    runs: int,
+    scratch: Path,
+    database: str,
+    doc: str,
+) -> int:
+    """The command line of a benchmark measured on each engine: ``--engines``, ``--sizes``,
+    ``--runs``, ``--postgres``, ``--no-write``. Each engine runs ``measure(sizes, runs)`` in
+    a child process (``--child``); ``markdown(rows, command, runs)`` makes the section that
+    replaces ``## name`` in RESULTS.md."""
+    from results_file import write_section
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--engines", default="sqlite,postgres")
+    parser.add_argument("--sizes", default=sizes)
+    parser.add_argument("--runs", type=int, default=runs)
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure([int(s) for s in args.sizes.split(",")], args.runs)))
+        return 0
+    rows = [
+        row
+        for engine in args.engines.split(",")
+        for row in run_in_child(
+            script,
+            engine,
+            scratch=scratch,
+            database=database,
+            postgres=args.postgres,
+            args=["--sizes", args.sizes, "--runs", str(args.runs)],
+        )
+    ]
+    command = " ".join([f".venv/bin/python benchmarks/{Path(script).name}", *sys.argv[1:]])
+    section = markdown(rows, command, args.runs)
+    print(section)
+    if not args.no_write:
+        write_section(name, section)
+    return 0

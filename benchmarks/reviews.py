@@ -30,7 +30,6 @@ section of benchmarks/RESULTS.md (other sections are kept).
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import json
 import os
@@ -41,8 +40,7 @@ import time
 import uuid
 from pathlib import Path as FilePath
 
-from engines import run_in_child
-from results_file import write_section
+from engines import benchmark_main
 
 ROOT = FilePath(__file__).resolve().parent.parent
 SCRATCH = ROOT / "var" / "bench-reviews"
@@ -263,17 +261,6 @@ def batch_row(connection) -> dict:
 # --- the parent: one child per engine, then the table ----------------------------------
 
 
-def child(engine: str, args) -> list[dict]:
-    return run_in_child(
-        __file__,
-        engine,
-        scratch=SCRATCH,
-        database=BENCH_DB,
-        postgres=args.postgres,
-        args=["--sizes", args.sizes, "--runs", str(args.runs)],
-    )
-
-
 def markdown(rows: list[dict], command: str, runs: int) -> str:
     queues = [r for r in rows if "cards" in r]
     batches = [r for r in rows if "batch" in r]
@@ -325,24 +312,17 @@ def markdown(rows: list[dict], command: str, runs: int) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--engines", default="sqlite,postgres")
-    parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--no-write", action="store_true")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        print(json.dumps(measure([int(s) for s in args.sizes.split(",")], args.runs)))
-        return 0
-    rows = [row for engine in args.engines.split(",") for row in child(engine, args)]
-    command = " ".join([".venv/bin/python benchmarks/reviews.py", *sys.argv[1:]])
-    section = markdown(rows, command, args.runs)
-    print(section)
-    if not args.no_write:
-        write_section("reviews", section)
-    return 0
+    return benchmark_main(
+        __file__,
+        name="reviews",
+        measure=measure,
+        markdown=markdown,
+        sizes="1000,10000,100000",
+        runs=20,
+        scratch=SCRATCH,
+        database=BENCH_DB,
+        doc=__doc__,
+    )
 
 
 if __name__ == "__main__":
