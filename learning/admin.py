@@ -1,5 +1,7 @@
 """The instructors' admin: paths with their items inline, questions with their choices,
-publish/unpublish and export actions, and an import page for bundle files.
+publish/unpublish and export actions (JSON bundle, Anki package), an import page for bundle
+files, and each path's item analytics page (``learning.selectors.analytics``, its charts
+inline SVG from ``learning.charts``). Content adds "generate" and "verify" from its own admin.
 
 The admin runs the same services as the API: saves end with ``path_content_changed`` so
 the version (and the cached tree) moves on, items recompute their hashes on save, a
