@@ -1,5 +1,7 @@
 """The instructors' admin: paths with their items inline, questions with their choices,
-publish/unpublish and export actions, and an import page for bundle files.
+publish/unpublish and export actions (JSON bundle, Anki package), an import page for bundle
+files, and each path's item analytics page (``learning.selectors.analytics``, its charts
+inline SVG from ``learning.charts``). Content adds "generate" and "verify" from its own admin.
 
 The admin runs the same services as the API: saves end with ``path_content_changed`` so
 the version (and the cached tree) moves on, items recompute their hashes on save, a
@@ -13,9 +15,10 @@ import zipfile
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path as url
 from django.urls import reverse
@@ -23,6 +26,7 @@ from rest_framework import serializers
 
 from config.errors import ApplicationError, InvalidInput, error_fields
 from learning.bundle_schema import validate_question
+from learning.charts import share_bars_svg
 from learning.grading import RegradeQuiz
 from learning.kinds import FLASHCARD, PODCAST, QUIZ, RESOURCE, SECTION, ItemKind, kind_of
 from learning.models import (
@@ -35,6 +39,8 @@ from learning.models import (
     Section,
     Visibility,
 )
+from learning.selectors.analytics import path_analytics
+from learning.selectors.anki import path_apkg
 from learning.selectors.bundles import path_export
 from learning.selectors.paths import with_item_counts
 from learning.services.bundles import path_import
@@ -152,8 +158,9 @@ class PathAdmin(admin.ModelAdmin):
         ("created_at", "updated_at"),
     )
     inlines = ITEM_INLINES
-    actions = ("publish", "unpublish", "export_bundles", "clone_for_me")
+    actions = ("publish", "unpublish", "export_bundles", "export_apkg", "clone_for_me")
     change_list_template = "admin/learning/path/change_list.html"
+    change_form_template = "admin/learning/path/change_form.html"
 
     def get_queryset(self, request):
         return with_item_counts(super().get_queryset(request))
@@ -216,8 +223,25 @@ class PathAdmin(admin.ModelAdmin):
                 bundles.writestr(f"{path.slug}.studytree.json", text)
         return _download(archive.getvalue(), "studytree-bundles.zip", "application/zip")
 
+    @admin.action(description="Export flashcards as Anki package (.apkg; several: a zip)")
+    def export_apkg(self, request, queryset):
+        """The same package as ``GET paths/{slug}/export.apkg``."""
+        paths = list(queryset)
+        if len(paths) == 1:
+            return _download(path_apkg(path=paths[0]), f"{paths[0].slug}.apkg", "application/apkg")
+        archive = io.BytesIO()
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as packages:
+            for path in paths:
+                packages.writestr(f"{path.slug}.apkg", path_apkg(path=path))
+        return _download(archive.getvalue(), "studytree-anki.zip", "application/zip")
+
     def get_urls(self):
         return [
+            url(
+                "<int:object_id>/analytics/",
+                self.admin_site.admin_view(self.analytics_view),
+                name="learning_path_analytics",
+            ),
             url(
                 "import/",
                 self.admin_site.admin_view(self.import_view),
@@ -254,6 +278,34 @@ class PathAdmin(admin.ModelAdmin):
             "title": "Import a path bundle",
         }
         return render(request, "admin/learning/path/import.html", context)
+
+    def analytics_view(self, request, object_id: int):
+        """Per question the share right and the most common wrong answers, per flashcard
+        the lapse rate and mean interval, over the path and its clones, with two bar
+        charts drawn as inline SVG (``learning.selectors.analytics``)."""
+        path = Path.objects.filter(pk=object_id).first()
+        if path is None:
+            raise Http404(f"No path {object_id}.")
+        if not self.has_view_permission(request, path):
+            raise PermissionDenied
+        analytics = path_analytics(path=path)
+        context = self.admin_site.each_context(request) | {
+            "opts": self.model._meta,
+            "original": path,
+            "title": f"Analytics of “{path.title}”",
+            "analytics": analytics,
+            "questions_chart": share_bars_svg(
+                [(s.question.prompt, s.share_correct) for s in analytics.questions],
+                title="Share of answers correct, per question",
+                fill="#1b7f3b",
+            ),
+            "flashcards_chart": share_bars_svg(
+                [(s.flashcard.front, s.lapse_rate) for s in analytics.flashcards],
+                title="Lapse rate, per flashcard",
+                fill="#b3261e",
+            ),
+        }
+        return render(request, "admin/learning/path/analytics.html", context)
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:

@@ -21,12 +21,18 @@ def _item_ids(path) -> dict[str, int]:
 
 
 def run(*, job, report) -> None:
-    checks = verify_bundle(path_export(job.path))
+    verify_path(job.path, job=job, report=report)
+
+
+def verify_path(path, *, job=None, report=lambda fraction: None) -> list[Verification]:
+    """Check ``path`` and store the checks in place of its previous ones (``job``: the
+    generation job it is a step of, None when run alone)."""
+    checks = verify_bundle(path_export(path))
     report(0.8)
-    ids = _item_ids(job.path)
+    ids = _item_ids(path)
     rows = [
         Verification(
-            path=job.path,
+            path=path,
             job=job,
             item_kind=check.kind,
             item_id=ids.get(check.origin_uid),
@@ -40,6 +46,7 @@ def run(*, job, report) -> None:
         for check in checks
     ]
     with transaction.atomic():
-        Verification.objects.filter(path=job.path).delete()
+        Verification.objects.filter(path=path).delete()
         Verification.objects.bulk_create(rows)
     report(1.0)
+    return rows

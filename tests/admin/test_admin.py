@@ -20,12 +20,6 @@ CHANGELIST = "/admin/learning/path/"
 
 
 @pytest.fixture
-def admin_client(client, staff):
-    client.force_login(staff)
-    return client
-
-
-@pytest.fixture
 def path(learner):
     return path_import(data=small_bundle(), owner=learner, visibility="private")
 
