@@ -139,11 +139,18 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     # JSON only: forms belong to the web pages.
     "DEFAULT_PARSER_CLASSES": ["config.hostile_input.NulFreeJSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "config.api_conventions.Pages",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.error_handler.api_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"auth": env.str("AUTH_THROTTLE_RATE", default="30/min")},
+    # Per user (per address when anonymous); a 429 says when to retry (Retry-After).
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": env.str("AUTH_THROTTLE_RATE", default="30/min"),
+        "sync": env.str("SYNC_THROTTLE_RATE", default="120/min"),
+        "import": env.str("IMPORT_THROTTLE_RATE", default="60/min"),
+        "grading": env.str("GRADING_THROTTLE_RATE", default="300/min"),
+        "generate": env.str("GENERATE_THROTTLE_RATE", default="120/hour"),
+    },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from content.selectors import (
@@ -56,6 +57,8 @@ class VerificationOut(serializers.Serializer):
 
 class GenerateView(APIView):
     permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "generate"
 
     @extend_schema(tags=TAGS, request=None, responses={202: JobOut})
     def post(self, request, slug: str):

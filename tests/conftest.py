@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from learning.services.bundles import path_import
@@ -18,6 +19,12 @@ from tests.helpers import client_for, small_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKER_START_TIMEOUT = 60
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: no throttle counts left by an earlier test."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -15,11 +15,12 @@ from django.urls import path as route
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from config.api_conventions import PAGE, PAGE_SIZE, Pages, paginated
 from config.errors import InvalidInput, NotFound
 from kernels.expressions import ExpressionError
 from kernels.typeset import formula_latex
@@ -166,11 +167,11 @@ class QuizAttemptsView(APIView):
         )
         return Response(attempt_row(attempt), status=status.HTTP_201_CREATED)
 
-    @extend_schema(tags=TAGS, responses=AttemptOut(many=True))
+    @extend_schema(tags=TAGS, parameters=[PAGE, PAGE_SIZE], responses=paginated(AttemptOut))
     def get(self, request, pk: int):
         """Your attempts on this quiz, newest first."""
         quiz = quiz_get_for_attempt(quiz_id=pk, user=request.user)
-        paginator = PageNumberPagination()
+        paginator = Pages()
         page = paginator.paginate_queryset(attempts_of(user=request.user, quiz=quiz), request, self)
         return paginator.get_paginated_response([attempt_row(a) for a in page])
 
@@ -196,6 +197,8 @@ class AttemptDetailView(APIView):
 
 class AttemptSubmitView(APIView):
     permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "grading"
 
     @extend_schema(
         tags=TAGS,
@@ -236,6 +239,8 @@ def _verdict(result: dict, user) -> Response:
 
 class QuestionCheckView(APIView):
     permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "grading"
 
     @extend_schema(
         tags=TAGS,

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from learning.selectors.clones import path_updates
@@ -130,6 +131,8 @@ class PathSyncView(APIView):
     """
 
     permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "sync"
 
     @extend_schema(request=SyncInSerializer, responses={200: SyncedSerializer}, tags=["clones"])
     def post(self, request, slug: str):

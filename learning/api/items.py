@@ -18,11 +18,10 @@ Every write bumps the path's version and recomputes the item's content hash.
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api_conventions import PAGE, paginated
+from config.api_conventions import PAGE, PAGE_SIZE, Pages, paginated
 from config.errors import Forbidden, InvalidInput
 from learning.api import serializers as io
 from learning.models import Flashcard, Question, Quiz, Resource, Section
@@ -56,7 +55,7 @@ class _ItemListView(APIView):
                 fields={"quiz": ["A quiz id is a number below 2**63."]},
             )
         items = items_of_path(path, self.model, quiz=int(quiz) if quiz else None)
-        paginator = PageNumberPagination()
+        paginator = Pages()
         page = paginator.paginate_queryset(items, request, view=self)
         if self.model is Question:
             key_views_record(user=request.user, quiz_ids=[q.quiz_id for q in page])
@@ -129,7 +128,7 @@ class _QuestionDetailView(_ItemDetailView):
 def _views(model, kind: str, write, out, detail_base=_ItemDetailView):
     """The list and detail views of one kind of item, with their OpenAPI description."""
     tags = ["items"]
-    list_params = [PAGE] + (
+    list_params = [PAGE, PAGE_SIZE] + (
         [OpenApiParameter("quiz", OpenApiTypes.INT, description="Only this quiz's questions.")]
         if model is Question
         else []

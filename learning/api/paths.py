@@ -12,12 +12,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotAuthenticated
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from config.api_conventions import PAGE, paginated, parse_flag
+from config.api_conventions import PAGE, PAGE_SIZE, Pages, paginated, parse_flag
 from learning.api.serializers import BundleOut, PathSummaryOut, PathWrite, TreeOut
 from learning.selectors.bundles import path_export
 from learning.selectors.paths import (
@@ -44,6 +44,7 @@ class PathListView(APIView):
         tags=TAGS,
         parameters=[
             PAGE,
+            PAGE_SIZE,
             OpenApiParameter("mine", OpenApiTypes.BOOL, description="Only your own paths."),
             OpenApiParameter("q", OpenApiTypes.STR, description="Words in title or summary."),
         ],
@@ -58,7 +59,7 @@ class PathListView(APIView):
         paths = paths_listed(
             user=request.user, mine=mine, q=request.query_params.get("q", "").strip()
         )
-        paginator = PageNumberPagination()
+        paginator = Pages()
         page = paginator.paginate_queryset(paths, request, view=self)
         return paginator.get_paginated_response([path_summary(p) for p in page])
 
@@ -125,6 +126,8 @@ class PathExportView(APIView):
 
 class PathImportView(APIView):
     permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "import"
 
     @extend_schema(tags=TAGS, request=BundleOut, responses={201: PathSummaryOut})
     def post(self, request):
