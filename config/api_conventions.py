@@ -5,12 +5,15 @@
   refused, a crash — in DEBUG as in production; a missing trailing slash is a 404 that
   says where the endpoint is, never a redirect that drops the body.
 - :class:`TokenOrBearerAuthentication`: ``Authorization: Token <key>`` or ``Bearer <key>``;
-  any other scheme is a 401, never silently anonymous.
+  any other scheme is a 401, never silently anonymous. A token's user comes from the
+  cache, forgotten when the token is deleted or its user saved (``config.apps``).
 - :func:`error_responses_hook`: the schema documents the error shape on every operation.
 """
 
+import hashlib
 import json
 
+from django.core.cache import cache
 from django.http import HttpRequest, JsonResponse
 from django.middleware.common import CommonMiddleware
 from django.urls import Resolver404, resolve
@@ -109,6 +112,43 @@ class TokenOrBearerAuthentication(TokenAuthentication):
         except UnicodeError as exc:
             raise exceptions.AuthenticationFailed("Invalid token header.") from exc
         return self.authenticate_credentials(key)
+
+    def authenticate_credentials(self, key):
+        """DRF's check, its answer kept in the cache so a signed-in request costs no query;
+        deleting the token or saving its user forgets it (``forget_tokens``)."""
+        cache_key = token_cache_key(key)
+        token = cache.get(cache_key)
+        if token is None:
+            user, token = super().authenticate_credentials(key)
+            cache.set(cache_key, token, TOKEN_CACHE_SECONDS)
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed("User inactive or deleted.")
+        return token.user, token
+
+
+#: How long a token's user is trusted from the cache. The signals forget it at once where
+#: the cache is shared (Redis); where each process keeps its own (the embedded locmem
+#: default), another process may still accept a deleted token for this long.
+TOKEN_CACHE_SECONDS = 300
+
+
+def token_cache_key(key: str) -> str:
+    # Hashed: the cache never holds a usable credential.
+    return "auth-token:" + hashlib.sha256(key.encode()).hexdigest()
+
+
+def forget_tokens(sender, instance, **kwargs) -> None:
+    """Signal receiver: forget a deleted token, or every token of a saved or deleted user."""
+    from rest_framework.authtoken.models import Token
+
+    keys = [instance.key] if isinstance(instance, Token) else user_token_keys(instance)
+    cache.delete_many([token_cache_key(key) for key in keys])
+
+
+def user_token_keys(user) -> list[str]:
+    from rest_framework.authtoken.models import Token
+
+    return list(Token.objects.filter(user_id=user.pk).values_list("key", flat=True))
 
 
 # --- the schema ----------------------------------------------------------------------------

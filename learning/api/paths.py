@@ -21,13 +21,13 @@ from config.api_conventions import PAGE, PAGE_SIZE, Pages, paginated, parse_flag
 from learning.api.serializers import BundleOut, PathSummaryOut, PathWrite, TreeOut
 from learning.selectors.bundles import path_export
 from learning.selectors.paths import (
-    path_get_for_read,
     path_get_for_write,
+    path_head_for_read,
     path_sees_whole,
-    path_summary,
+    path_summaries,
     paths_listed,
 )
-from learning.selectors.trees import path_tree_json, tree_etag
+from learning.selectors.trees import path_tree_bytes, tree_etag
 from learning.services.attempts import key_views_record
 from learning.services.bundles import path_import
 from learning.services.paths import path_delete, path_update
@@ -35,8 +35,9 @@ from learning.services.paths import path_delete, path_update
 TAGS = ["paths"]
 
 
-def _summary_of(path_slug: str, user) -> dict:
-    return path_summary(paths_listed(user=user).get(slug=path_slug))
+def _summary_of(path) -> dict:
+    [row] = path_summaries([path])
+    return row
 
 
 class PathListView(APIView):
@@ -61,7 +62,7 @@ class PathListView(APIView):
         )
         paginator = Pages()
         page = paginator.paginate_queryset(paths, request, view=self)
-        return paginator.get_paginated_response([path_summary(p) for p in page])
+        return paginator.get_paginated_response(path_summaries(page))
 
 
 class PathDetailView(APIView):
@@ -75,7 +76,7 @@ class PathDetailView(APIView):
         Served from the cache keyed by the path's version; ``ETag`` changes with the
         version and ``If-None-Match`` with the current one answers 304.
         """
-        path = path_get_for_read(slug=slug, user=request.user)
+        path = path_head_for_read(slug=slug, user=request.user)
         preview = not path_sees_whole(path, request.user)
         etag = tree_etag(path, preview=preview)
         headers = {
@@ -89,7 +90,7 @@ class PathDetailView(APIView):
         ):
             return HttpResponse(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
         return HttpResponse(
-            path_tree_json(path, preview=preview), content_type="application/json", headers=headers
+            path_tree_bytes(path, preview=preview), content_type="application/json", headers=headers
         )
 
     @extend_schema(tags=TAGS, request=PathWrite, responses=PathSummaryOut)
@@ -99,7 +100,7 @@ class PathDetailView(APIView):
         data = PathWrite(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         path_update(path=path, data=data.validated_data)
-        return Response(_summary_of(path.slug, request.user))
+        return Response(_summary_of(path))
 
     @extend_schema(tags=TAGS, responses={204: None})
     def delete(self, request, slug: str):
@@ -133,4 +134,4 @@ class PathImportView(APIView):
     def post(self, request):
         """A new private path of yours from a bundle: all of it, or nothing and a 400."""
         path = path_import(data=request.data, owner=request.user, visibility="private")
-        return Response(_summary_of(path.slug, request.user), status=status.HTTP_201_CREATED)
+        return Response(_summary_of(path), status=status.HTTP_201_CREATED)

@@ -12,7 +12,7 @@ from config.errors import Forbidden, NotFound
 from learning.kinds import PREVIEW_FIRST, QUESTION, SECTION, ItemKind, kind_of
 from learning.models import CHOICE_KINDS, Choice, Path, PathItem, Podcast, Question, Section
 from learning.rendering import render_markdown_many
-from learning.selectors.paths import path_can_edit, paths_visible_to
+from learning.selectors.paths import path_can_edit, path_visible
 
 ORDER = ("position", "id")
 
@@ -142,8 +142,10 @@ def items_of_path(path: Path, model, *, quiz: int | None = None) -> QuerySet:
 def item_get_for_read(model, *, pk: int, user):
     """The item if ``user`` may read it, else :class:`NotFound`: its owner and staff read
     every item; anyone else who can see the path only what its preview shows."""
-    item = items_query(model).filter(pk=pk, path__in=paths_visible_to(user).values("pk")).first()
-    if item is None or not (path_can_edit(item.path, user) or item_in_preview(item)):
+    item = items_query(model).filter(pk=pk).first()
+    if item is None or not path_visible(item.path, user):
+        raise NotFound(f"No {model._meta.verbose_name} {pk}.")
+    if not (path_can_edit(item.path, user) or item_in_preview(item)):
         raise NotFound(f"No {model._meta.verbose_name} {pk}.")
     return item
 

@@ -1,7 +1,7 @@
 """The tree of a path (SPEC §4), whole or as the preview, cached as JSON.
 
 The tree is built as plain dicts from a constant number of queries (``path_items``) and
-cached as JSON under the path's pk, version and the preview flag: every content change
+cached as encoded JSON under the path's pk, version and the preview flag: every content change
 bumps the version (``path_content_changed``), so a changed path is simply a new key and
 stale entries age out. The same triple gives the tree's ETag.
 
@@ -13,9 +13,11 @@ import json
 
 from django.core.cache import cache
 
+from config.errors import NotFound
 from learning.models import Path, Section
 from learning.rendering import render_markdown_many
 from learning.selectors.items import path_items, reader_row, section_row, section_tree
+from learning.selectors.paths import PathHead
 
 TREE_TTL = 60 * 60 * 24
 #: A preview's podcast transcript: the segments that start within this many seconds.
@@ -25,29 +27,35 @@ PREVIEW_TRANSCRIPT_SECONDS = 60
 # --- the tree ------------------------------------------------------------------------------
 
 
-def tree_cache_key(path: Path, *, preview: bool) -> str:
+def tree_cache_key(path: Path | PathHead, *, preview: bool) -> str:
     # created_at guards against a reused pk (SQLite reuses them after a rollback).
     born = int(path.created_at.timestamp() * 1_000_000) if path.created_at else 0
     return f"tree:{path.pk}:{born}:{path.version}:{int(preview)}"
 
 
-def tree_etag(path: Path, *, preview: bool) -> str:
+def tree_etag(path: Path | PathHead, *, preview: bool) -> str:
     return f'"path-{path.pk}-v{path.version}-{"preview" if preview else "whole"}"'
 
 
-def path_tree_json(path: Path, *, preview: bool) -> str:
-    """The tree as JSON text, from the cache when this version was built before."""
+def path_tree_bytes(path: Path | PathHead, *, preview: bool) -> bytes:
+    """The tree as UTF-8 JSON, from the cache when this version was built before (stored
+    encoded, so a hit is served as it is). Given only a :class:`PathHead`, the path is
+    loaded on a miss."""
     key = tree_cache_key(path, preview=preview)
-    text = cache.get(key)
-    if text is None:
-        text = json.dumps(tree_build(path, preview=preview), ensure_ascii=False)
-        cache.set(key, text, TREE_TTL)
-    return text
+    body = cache.get(key)
+    if body is None:
+        if isinstance(path, PathHead):
+            path = Path.objects.select_related("owner", "cloned_from").filter(pk=path.pk).first()
+            if path is None:
+                raise NotFound("That path was just deleted.")
+        body = json.dumps(tree_build(path, preview=preview), ensure_ascii=False).encode()
+        cache.set(tree_cache_key(path, preview=preview), body, TREE_TTL)
+    return body
 
 
 def path_tree(path: Path, *, preview: bool) -> dict:
     """The tree as a dict (for the web pages); see :func:`tree_build`."""
-    return json.loads(path_tree_json(path, preview=preview))
+    return json.loads(path_tree_bytes(path, preview=preview))
 
 
 def tree_build(path: Path, *, preview: bool) -> dict:

@@ -32,12 +32,12 @@ def path_delete(*, path: Path) -> None:
 
 
 def paths_visibility_set(*, paths, visibility: str) -> int:
-    """Publish or unpublish paths; returns how many changed. The tree does not show the
-    visibility, so versions stay."""
+    """Publish or unpublish paths; returns how many changed. The list's rows show the
+    visibility, so the version moves on (``selectors.paths.path_summaries``)."""
     return (
         Path.objects.filter(pk__in=[p.pk for p in paths])
         .exclude(visibility=visibility)
-        .update(visibility=visibility)
+        .update(visibility=visibility, version=F("version") + 1)
     )
 
 

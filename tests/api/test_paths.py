@@ -15,8 +15,8 @@ TREE_FIELDS = {
     "slug", "title", "summary", "key_points", "owner", "version", "preview", "cloned_from",
     "counts", "sections", "flashcards", "quizzes", "podcast", "resources",
 }  # fmt: skip
-TREE_QUERIES = 8  # the whole tree or its preview, whatever the path's size
-LIST_QUERIES = 2  # a page of the list, whatever the number of paths
+TREE_QUERIES = 9  # a tree built afresh, whole or preview, whatever the path's size
+LIST_QUERIES = 3  # a page of the list with rows to build, whatever the number of paths
 
 
 @pytest.fixture(autouse=True)

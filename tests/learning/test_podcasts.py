@@ -1,11 +1,9 @@
 """Setting a podcast's generated audio: the transcript re-timed, the version moved once."""
 
-import json
-
 import pytest
 
 from config.errors import NotFound
-from learning.selectors.trees import path_tree_json
+from learning.selectors.trees import path_tree
 from learning.services.bundles import path_import
 from learning.services.podcasts import podcast_audio_set
 from tests.helpers import small_bundle
@@ -24,7 +22,7 @@ def test_audio_set_retimes_and_bumps_the_version_once():
     path.podcast.refresh_from_db()
     assert path.podcast.transcript == timed and path.podcast.duration_seconds == 5.5
     assert path.podcast.content_hash == path.podcast.refresh_hash()
-    tree = json.loads(path_tree_json(path, preview=False))["podcast"]
+    tree = path_tree(path, preview=False)["podcast"]
     assert tree["audio_url"] == "/media/podcasts/abc.mp3"
     assert tree["transcript_url"] == "/media/podcasts/abc.vtt"
 
