@@ -304,6 +304,7 @@ def wrk_run(base: str, endpoint: Endpoint, data: dict, args, files: dict[str, Pa
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out.stdout)
     run["wrk_non_2xx"] = int(non_2xx.group(1)) if non_2xx else 0
     run["rps"] = run["requests"] / (run["duration_us"] / 1e6)
+    run["load"] = os.getloadavg()[0]  # others on the machine disturb every figure
     run["unexpected"] = sum(n for s, n in run["statuses"].items() if s != str(endpoint.expect))
     run["problems"] = problems_of(run, endpoint)
     return run
@@ -394,7 +395,7 @@ def progress_line(run: dict) -> str:
     line = (
         f"[{run['engine']}] round {run['round']} {run['endpoint']:<8} {run['rps']:8.1f} req/s  "
         f"p50 {run['p50_us'] / 1000:7.2f} ms  p99 {run['p99_us'] / 1000:7.2f} ms  "
-        f"{run['requests']:>6} requests {run['statuses']}"
+        f"{run['requests']:>6} requests {run['statuses']}  load {run['load']:.1f}"
     )
     if run["problems"]:
         line += "\n" + "\n".join(f"    !!! {p}" for p in run["problems"])
@@ -486,7 +487,9 @@ def markdown(results: list[dict], skipped: list[str], args, command: str, loads)
             "",
             f"Clone `{result['clone']}`: {result['flashcards']} flashcards, a quiz of "
             f"{result['questions']} questions; attempts started: {result['attempts']:,}, of "
-            f"which wrk used {result['used']:,}.",
+            f"which wrk used {result['used']:,}. One-minute load average after each run: "
+            f"{min(r['load'] for r in result['runs']):.1f} to "
+            f"{max(r['load'] for r in result['runs']):.1f}.",
         ]
     for engine in skipped:
         lines += ["", f"### {engine}: not measured (PostgreSQL or Redis not answering)"]
