@@ -68,12 +68,13 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: install ## measure; figures go to benchmarks/RESULTS.md (kernels need torch==2.13.0, CPU)
+bench: install ## measure; figures go to benchmarks/RESULTS.md (kernels need torch==2.13.0, CPU; load needs wrk)
 	$(PY) benchmarks/kernels.py
 	$(PY) benchmarks/clone.py
 	$(PY) benchmarks/generate.py
 	$(PY) benchmarks/grading.py
 	$(PY) benchmarks/reviews.py
+	$(PY) benchmarks/load.py
 
 clean:
 	rm -rf var $(VENV)

@@ -1,0 +1,1 @@
+"""The product's settings and URLs plus one bare view, for benchmarks/load.py only."""
