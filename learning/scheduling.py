@@ -152,12 +152,14 @@ def replay(
     *,
     parameters: Sequence[float] | None = None,
     desired_retention: float = 0.9,
+    start: CardState = NEW_CARD,
 ) -> CardState:
     """The state that a card's reviews give, replayed in ``(reviewed_at, client_id)``
     order (then rating: a total order, so ties cannot depend on arrival) whatever order
-    they come in."""
+    they come in. ``start`` is the state its earlier reviews gave, when every one of
+    ``reviews`` comes after all of those."""
     scheduler = _scheduler(parameters, desired_retention)
-    state = NEW_CARD
+    state = start
     for review in sorted(reviews, key=lambda r: (r.reviewed_at, r.client_id, r.rating)):
         state = _step(scheduler, state, review)
     return state

@@ -12,9 +12,20 @@ batch of one), and in one transaction
    with the first;
 3. answers a ``client_id`` already in the log with that review's first answer and changes
    nothing (idempotency; a retry after a lost response is harmless);
-4. appends the new reviews to the log and replays each touched card's live reviews in
-   ``reviewed_at`` order (``learning.scheduling``), so a late offline review lands where it
-   belongs in time.
+4. appends the new reviews to the log and brings each touched card's state up to date
+   (``learning.scheduling``):
+
+   ======================================================  ===============================
+   the card's new reviews                                  its new state
+   ======================================================  ===============================
+   all after its last review (or it has none)              stepped on from the stored state
+   one at or before its last review (a late offline one)   its live reviews replayed in
+                                                           ``reviewed_at`` order
+   ======================================================  ===============================
+
+   Both give the same state: the stored one is always the replay of the live reviews
+   (``review_undo`` and new parameters replay too), so a review costs the same however
+   long the card's history.
 
 A review's answer is its card's state once the review is merged.
 """
@@ -33,6 +44,7 @@ from learning import scheduling
 from learning.models import Flashcard, Path, ReviewCard, ReviewDeck, ReviewLog, ReviewSettings
 from learning.selectors.reviews import (
     card_row,
+    card_state,
     due_cards,
     iso,
     review_settings_of,
@@ -157,8 +169,19 @@ def _replay_into(cards: Iterable[ReviewCard], events, settings: ReviewSettings) 
             parameters=settings.parameters,
             desired_retention=settings.desired_retention,
         )
-        for name in STATE_FIELDS:
-            setattr(card, name, getattr(state, name))
+        _set_state(card, state)
+
+
+def _set_state(card: ReviewCard, state: scheduling.CardState) -> None:
+    for name in STATE_FIELDS:
+        setattr(card, name, getattr(state, name))
+
+
+def _all_after(card: ReviewCard, reviews: list[scheduling.Review]) -> bool:
+    """Whether every one of ``reviews`` comes after all the card's live reviews."""
+    if card.last_review is None:
+        return card.reps == 0
+    return min(r.reviewed_at for r in reviews) > card.last_review
 
 
 def _save_states(cards: list[ReviewCard]) -> None:
@@ -175,15 +198,26 @@ def _save_states(cards: list[ReviewCard]) -> None:
 
 
 def _append_and_replay(user, fresh: list[dict], locked: dict[int, ReviewCard]) -> list[ReviewLog]:
-    touched = {r["flashcard"] for r in fresh}
-    events = _events(user, touched)
+    new = defaultdict(list)
     for review in fresh:
-        events[review["flashcard"]].append(
+        new[review["flashcard"]].append(
             scheduling.Review(review["rating"], review["reviewed_at"], str(review["client_id"]))
         )
-    cards = [locked[pk] for pk in touched]
-    _replay_into(cards, events, review_settings_of(user=user))
-    _save_states(cards)
+    settings = review_settings_of(user=user)
+    late = [pk for pk, reviews in new.items() if not _all_after(locked[pk], reviews)]
+    earlier = _events(user, late) if late else {}
+    for pk, reviews in new.items():
+        card = locked[pk]
+        _set_state(
+            card,
+            scheduling.replay(
+                [*earlier[pk], *reviews] if pk in late else reviews,
+                parameters=settings.parameters,
+                desired_retention=settings.desired_retention,
+                start=scheduling.NEW_CARD if pk in late else card_state(card),
+            ),
+        )
+    _save_states([locked[pk] for pk in new])
     logs = [
         ReviewLog(
             user=user,
