@@ -6,9 +6,13 @@ rows from :mod:`learning.kinds`: a reader's row is the kind's content without it
 (``key_fields``); the owner's and staff's row adds the key and the item's place.
 """
 
-from django.db.models import Prefetch, QuerySet
+from functools import cache as cache_per_process
+
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from config.errors import Forbidden, NotFound
+from config.prepared import Prepared
 from learning.kinds import PREVIEW_FIRST, QUESTION, SECTION, ItemKind, kind_of
 from learning.models import CHOICE_KINDS, Choice, Path, PathItem, Podcast, Question, Section
 from learning.rendering import render_markdown_many
@@ -142,12 +146,40 @@ def items_of_path(path: Path, model, *, quiz: int | None = None) -> QuerySet:
 def item_get_for_read(model, *, pk: int, user):
     """The item if ``user`` may read it, else :class:`NotFound`: its owner and staff read
     every item; anyone else who can see the path only what its preview shows."""
-    item = items_query(model).filter(pk=pk).first()
+    item = _item_by_pk(model, pk)
     if item is None or not path_visible(item.path, user):
         raise NotFound(f"No {model._meta.verbose_name} {pk}.")
     if not (path_can_edit(item.path, user) or item_in_preview(item)):
         raise NotFound(f"No {model._meta.verbose_name} {pk}.")
     return item
+
+
+#: What an item read loads of its path: who may see it (the rest loads on first use).
+_PATH_COLUMNS = ("owner_id", "visibility")
+
+
+def _item_by_pk(model, pk: int):
+    """The item with its path's owner and visibility, from one prepared query (the item
+    read is a hot endpoint, SPEC §8); a question with its choices."""
+    columns = [field.attname for field in model._meta.concrete_fields]
+    row = _item_query(model, tuple(columns)).first(pk=pk)
+    if row is None:
+        return None
+    item = model.from_db(DEFAULT_DB_ALIAS, columns, row[: len(columns)])
+    item.path = Path.from_db(
+        DEFAULT_DB_ALIAS, ["id", *_PATH_COLUMNS], [item.path_id, *row[len(columns) :]]
+    )
+    if model is Question:
+        prefetch_related_objects([item], _ordered_choices())
+    return item
+
+
+@cache_per_process
+def _item_query(model, columns: tuple[str, ...]) -> Prepared:
+    related = [f"path__{name}" for name in _PATH_COLUMNS]
+    return Prepared(
+        lambda pk: model.objects.filter(pk=pk).order_by().values_list(*columns, *related), pk=int
+    )
 
 
 def item_in_preview(item: PathItem) -> bool:

@@ -11,13 +11,15 @@ one slim query once the rows have been built.
 """
 
 from datetime import datetime
+from functools import cache as cache_per_process
 from typing import NamedTuple
 
 from django.core.cache import cache
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce
 
 from config.errors import Forbidden, NotFound
+from config.prepared import Prepared
 from learning.models import Flashcard, Path, Question, Resource, Section, Visibility
 
 SUMMARY_TTL = 60 * 60 * 24
@@ -42,23 +44,34 @@ def path_visible(path: Path | PathHead, user) -> bool:
     )
 
 
+_HEAD = Prepared(
+    lambda slug: Path.objects.filter(slug=slug).order_by().values_list(*PathHead._fields),
+    slug=str,
+)
+
+
 def path_head_for_read(*, slug: str, user) -> PathHead:
     """The :class:`PathHead` of ``slug`` if ``user`` may see it, else :class:`NotFound`."""
-    row = Path.objects.filter(slug=slug).values_list(*PathHead._fields).first()
+    row = _HEAD.first(slug=slug)
     if row is None or not path_visible(head := PathHead(*row), user):
         raise NotFound(f"No path {slug!r}.")
     return head
 
 
 def paths_visible_to(user) -> QuerySet[Path]:
-    return _visible(Path.objects.select_related("owner", "cloned_from"), user)
+    return _visible(Path.objects.select_related("owner", "cloned_from"), *_who(user))
 
 
-def _visible(paths: QuerySet[Path], user) -> QuerySet[Path]:
-    if user is not None and user.is_authenticated:
-        if user.is_staff:
-            return paths
-        return paths.filter(Q(visibility=Visibility.PUBLIC) | Q(owner=user))
+def _who(user) -> tuple[int | None, bool]:
+    signed_in = user is not None and user.is_authenticated
+    return (user.pk if signed_in else None), signed_in and user.is_staff
+
+
+def _visible(paths: QuerySet[Path], user_id: int | None, staff: bool) -> QuerySet[Path]:
+    if staff:
+        return paths
+    if user_id is not None:
+        return paths.filter(Q(visibility=Visibility.PUBLIC) | Q(owner_id=user_id))
     return paths.filter(visibility=Visibility.PUBLIC)
 
 
@@ -99,15 +112,72 @@ def _count_of(model) -> Coalesce:
     return Coalesce(Subquery(per_path, output_field=IntegerField()), 0)
 
 
-def paths_listed(*, user, mine: bool = False, q: str = "") -> QuerySet[Path]:
+class PathRow(NamedTuple):
+    """What :func:`path_summaries` needs to find a path's cached row."""
+
+    pk: int
+    version: int
+    created_at: datetime
+
+
+def paths_listed(*, user, mine: bool = False, q: str = "") -> "PathListing | QuerySet[Path]":
     """Paths ``user`` may see (``mine``: only their own), ``q`` matching title or summary,
-    in title order; only what :func:`path_summaries` needs to find their rows is loaded."""
-    paths = _visible(Path.objects.all(), user)
-    if mine:
-        paths = paths.filter(owner=user)
-    if q:
-        paths = paths.filter(Q(title__icontains=q) | Q(summary__icontains=q))
-    return paths.only("pk", "version", "created_at").order_by("title", "id")
+    in title order, for a paginator: :class:`PathRow` rows (model instances with only
+    those fields loaded when searching)."""
+    user_id, staff = _who(user)
+    if not q:
+        return PathListing(user_id=user_id, staff=staff, mine=mine)
+    paths = _listed(user_id, staff, mine)
+    paths = paths.filter(Q(title__icontains=q) | Q(summary__icontains=q))
+    return paths.only(*PathRow._fields).order_by("title", "id")
+
+
+def _listed(user_id: int | None, staff: bool, mine: bool) -> QuerySet[Path]:
+    paths = _visible(Path.objects.all(), user_id, staff)
+    return paths.filter(owner_id=user_id) if mine else paths
+
+
+class PathListing:
+    """The list without a search, as Django's paginator reads it (``count()`` and a slice),
+    each a prepared query: the list is the hottest read after the tree."""
+
+    def __init__(self, *, user_id: int | None, staff: bool, mine: bool):
+        self.shape = (user_id is not None, staff, mine)
+        self.values = {"user_id": user_id} if _uses_user(*self.shape) else {}
+
+    def count(self) -> int:
+        row = _listing_queries(*self.shape)[0].first(**self.values)
+        return row[0] if row else 0
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[PathRow]:
+        rows = _listing_queries(*self.shape)[1].rows(window=window, **self.values)
+        return [PathRow(*row) for row in rows]
+
+
+def _uses_user(signed_in: bool, staff: bool, mine: bool) -> bool:
+    return signed_in and (mine or not staff)
+
+
+@cache_per_process
+def _listing_queries(signed_in: bool, staff: bool, mine: bool) -> tuple[Prepared, Prepared]:
+    def listed(**values) -> QuerySet[Path]:
+        return _listed(values.get("user_id") if signed_in else None, staff, mine)
+
+    kinds = {"user_id": int} if _uses_user(signed_in, staff, mine) else {}
+    return (
+        # COUNT(*) OVER (): values_list(Count(…)) would group by every column.
+        Prepared(
+            lambda **v: listed(**v).order_by().annotate(n=Window(Count("pk"))).values_list("n"),
+            **kinds,
+        ),
+        Prepared(
+            lambda **v: listed(**v).order_by("title", "id").values_list(*PathRow._fields),
+            **kinds,
+        ),
+    )
 
 
 def with_item_counts(paths: QuerySet[Path]) -> QuerySet[Path]:

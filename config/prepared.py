@@ -1,0 +1,97 @@
+"""Querysets compiled to SQL once per process and database, then run with new values.
+
+Django compiles a queryset's SQL every time it is evaluated, and on the hot reads (SPEC
+§8) that costs more than running it: about 0.2 ms of Python for a one-row lookup that
+SQLite answers in 0.02 ms. A :class:`Prepared` query is written as an ordinary queryset
+(so it reads like every other selector and follows the models), compiled once with
+stand-in values, and later run with the real values put where the stand-ins were. Rows
+go through the backend's converters, so they come out as ``values_list`` gives them
+(aware datetimes, booleans, JSON).
+
+Only values that reach the SQL unchanged can be stand-ins: exact matches, ``__in`` over a
+fixed number of values, comparisons. A lookup that rewrites its value (``__icontains``
+wraps it in ``%``) loses the stand-in, and compiling refuses with ``ValueError``.
+"""
+
+from collections.abc import Callable
+from itertools import count
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import QuerySet
+
+_SERIAL = count(1)
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+class Prepared:
+    """``build(**values) -> QuerySet`` (a ``values_list``), run as :meth:`rows`."""
+
+    def __init__(self, build: Callable[..., QuerySet], **kinds: type):
+        self.build, self.kinds = build, kinds
+        self._compiled: dict[str, tuple[str, list]] = {}
+
+    def rows(self, *, window: slice | None = None, **values) -> list[tuple]:
+        """The rows for ``values``; ``window`` (``slice(start, stop)``) pages them. An
+        integer beyond the database's 64 bits matches nothing (as the ORM has it)."""
+        if any(isinstance(v, int) and not _INT64[0] <= v <= _INT64[1] for v in values.values()):
+            return []
+        connection = connections[DEFAULT_DB_ALIAS]
+        sql, slots, converters = self._compiled.get(connection.alias) or self._compile(connection)
+        params = [values[slot.name] if isinstance(slot, _Slot) else slot for slot in slots]
+        if window is not None:
+            start = window.start or 0
+            sql += " LIMIT %s OFFSET %s"
+            params += [max(window.stop - start, 0), start]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            found = cursor.fetchall()
+        if not converters:
+            return found
+        rows = []
+        for row in found:
+            row = list(row)
+            for position, (functions, expression) in converters.items():
+                for convert in functions:
+                    row[position] = convert(row[position], expression, connection)
+            rows.append(tuple(row))
+        return rows
+
+    def first(self, **values) -> tuple | None:
+        found = self.rows(window=slice(0, 1), **values)
+        return found[0] if found else None
+
+    def _compile(self, connection) -> tuple[str, list, dict]:
+        stand_ins = {name: _stand_in(kind) for name, kind in self.kinds.items()}
+        query = self.build(**stand_ins).query
+        if query.is_sliced:
+            raise ValueError("Slice a prepared query with rows(window=…), not in the queryset.")
+        compiler = query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        by_value = {(type(v), v): name for name, v in stand_ins.items()}
+        slots = [
+            _Slot(by_value[(type(p), p)]) if (type(p), p) in by_value else p for p in params
+        ]
+        placed = {slot.name for slot in slots if isinstance(slot, _Slot)}
+        if placed != set(stand_ins):
+            missing = ", ".join(sorted(set(stand_ins) - placed))
+            raise ValueError(f"{missing}: the lookup changes the value; it cannot be prepared.")
+        converters = compiler.get_converters([column for column, _, _ in compiler.select])
+        self._compiled[connection.alias] = (sql, slots, converters)
+        return sql, slots, converters
+
+
+class _Slot:
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+
+def _stand_in(kind: type):
+    """A value of ``kind`` that no real parameter equals."""
+    serial = next(_SERIAL)
+    if kind is int:
+        return -(2**62) - serial
+    if kind is str:
+        return f"\x01prepared-{serial}\x01"
+    raise TypeError(f"Prepared values are int or str, not {kind.__name__}.")
