@@ -8,12 +8,14 @@ stand-in values, and later run with the real values put where the stand-ins were
 go through the backend's converters, so they come out as ``values_list`` gives them
 (aware datetimes, booleans, JSON).
 
-Only values that reach the SQL unchanged can be stand-ins: exact matches, ``__in`` over a
+Values are ints, strings or datetimes (adapted as the ORM adapts a DateTimeField's). Only
+values that reach the SQL unchanged can be stand-ins: exact matches, ``__in`` over a
 fixed number of values, comparisons. A lookup that rewrites its value (``__icontains``
 wraps it in ``%``) loses the stand-in, and compiling refuses with ``ValueError``.
 """
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from itertools import count
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -37,7 +39,10 @@ class Prepared:
             return []
         connection = connections[DEFAULT_DB_ALIAS]
         sql, slots, converters = self._compiled.get(connection.alias) or self._compile(connection)
-        params = [values[slot.name] if isinstance(slot, _Slot) else slot for slot in slots]
+        params = [
+            _adapted(values[slot.name], connection) if isinstance(slot, _Slot) else slot
+            for slot in slots
+        ]
         if window is not None:
             start = window.start or 0
             sql += " LIMIT %s OFFSET %s"
@@ -67,10 +72,9 @@ class Prepared:
             raise ValueError("Slice a prepared query with rows(window=…), not in the queryset.")
         compiler = query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
-        by_value = {(type(v), v): name for name, v in stand_ins.items()}
-        slots = [
-            _Slot(by_value[(type(p), p)]) if (type(p), p) in by_value else p for p in params
-        ]
+        adapted = {name: _adapted(value, connection) for name, value in stand_ins.items()}
+        by_value = {(type(v), v): name for name, v in adapted.items()}
+        slots = [_Slot(by_value[(type(p), p)]) if (type(p), p) in by_value else p for p in params]
         placed = {slot.name for slot in slots if isinstance(slot, _Slot)}
         if placed != set(stand_ins):
             missing = ", ".join(sorted(set(stand_ins) - placed))
@@ -78,6 +82,22 @@ class Prepared:
         converters = compiler.get_converters([column for column, _, _ in compiler.select])
         self._compiled[connection.alias] = (sql, slots, converters)
         return sql, slots, converters
+
+
+class PreparedInstance(Prepared):
+    """A lookup of one ``model`` answering instances with every concrete field loaded, as
+    ``.first()`` would (without the model's default ordering)."""
+
+    def __init__(self, model, build: Callable[..., QuerySet], **kinds: type):
+        self.model = model
+        self.columns = [field.attname for field in model._meta.concrete_fields]
+        super().__init__(
+            lambda **values: build(**values).order_by().values_list(*self.columns), **kinds
+        )
+
+    def get(self, **values):
+        row = self.first(**values)
+        return None if row is None else self.model.from_db(DEFAULT_DB_ALIAS, self.columns, row)
 
 
 class _Slot:
@@ -94,4 +114,13 @@ def _stand_in(kind: type):
         return -(2**62) - serial
     if kind is str:
         return f"\x01prepared-{serial}\x01"
-    raise TypeError(f"Prepared values are int or str, not {kind.__name__}.")
+    if kind is datetime:
+        return datetime(1900, 1, 1, microsecond=serial, tzinfo=UTC)
+    raise TypeError(f"Prepared values are int, str or datetime, not {kind.__name__}.")
+
+
+def _adapted(value, connection):
+    """A value as the ORM hands it to the driver (SQLite takes datetimes as text)."""
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    return value

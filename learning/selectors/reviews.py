@@ -14,12 +14,21 @@ the summary.
 
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Window
 from django.db.models.functions import TruncDate
 
 from config.errors import NotFound
+from config.prepared import Prepared, PreparedInstance
 from learning import scheduling
-from learning.models import CardState, Flashcard, Path, ReviewCard, ReviewLog, ReviewSettings
+from learning.models import (
+    CardState,
+    Flashcard,
+    Path,
+    ReviewCard,
+    ReviewDeck,
+    ReviewLog,
+    ReviewSettings,
+)
 from learning.selectors.paths import paths_visible_to
 
 FORECAST_DAYS = 30
@@ -40,10 +49,20 @@ def day_start(now: datetime) -> datetime:
     return datetime.combine(now.date(), time.min, tzinfo=now.tzinfo)
 
 
+_SETTINGS = PreparedInstance(
+    ReviewSettings, lambda user_id: ReviewSettings.objects.filter(user_id=user_id), user_id=int
+)
+_OWN_PATH = PreparedInstance(
+    Path,
+    lambda slug, user_id: Path.objects.filter(slug=slug, owner_id=user_id),
+    slug=str,
+    user_id=int,
+)
+
+
 def review_settings_of(*, user) -> ReviewSettings:
     """The learner's settings; the defaults (unsaved) when they never changed any."""
-    found = ReviewSettings.objects.filter(user=user).first()
-    return found or ReviewSettings(user=user)
+    return _SETTINGS.get(user_id=user.pk) or ReviewSettings(user=user)
 
 
 def settings_row(settings: ReviewSettings) -> dict:
@@ -67,8 +86,10 @@ def reviewable_flashcards(*, user, ids) -> dict[int, Flashcard]:
 
 def reviewable_path(*, user, slug: str) -> Path:
     """A path whose cards ``user`` reviews: one they own, or any they can see for staff."""
-    paths = paths_visible_to(user) if user.is_staff else Path.objects.filter(owner=user)
-    path = paths.filter(slug=slug).first()
+    if user.is_staff:
+        path = paths_visible_to(user).filter(slug=slug).first()
+    else:
+        path = _OWN_PATH.get(slug=slug, user_id=user.pk)
     if path is None:
         raise NotFound(f"No path {slug!r} of yours to review. Clone it first.")
     return path
@@ -117,8 +138,33 @@ def _cards(user, path: Path | None):
     return cards.filter(path=path) if path is not None else cards
 
 
+#: The version of a path for which a learner's deck is complete (services.reviews).
+deck_version = Prepared(
+    lambda user_id, path_id: (
+        ReviewDeck.objects.filter(user_id=user_id, path_id=path_id)
+        .order_by()
+        .values_list("version")
+    ),
+    user_id=int,
+    path_id=int,
+)
+
+
+_NEW_SINCE = Prepared(
+    lambda user_id, since: (
+        ReviewCard.objects.filter(user_id=user_id, first_review__gte=since)
+        .order_by()
+        .annotate(n=Window(Count("pk")))
+        .values_list("n")
+    ),
+    user_id=int,
+    since=datetime,
+)
+
+
 def new_introduced_today(*, user, now: datetime) -> int:
-    return ReviewCard.objects.filter(user=user, first_review__gte=day_start(now)).count()
+    found = _NEW_SINCE.first(user_id=user.pk, since=day_start(now))
+    return found[0] if found else 0
 
 
 def due_cards(*, user, path: Path | None = None, limit: int = 20, now: datetime) -> list[dict]:

@@ -45,6 +45,7 @@ from learning.models import Flashcard, Path, ReviewCard, ReviewDeck, ReviewLog, 
 from learning.selectors.reviews import (
     card_row,
     card_state,
+    deck_version,
     due_cards,
     iso,
     review_settings_of,
@@ -309,9 +310,15 @@ def review_decks_refresh(*, user, path: Path | None = None) -> None:
     """Give the learner a new review card for every flashcard of their paths (or of
     ``path``) that has none yet. A path whose version has not changed since the last
     refresh is not looked at again, so this costs one query when nothing is new."""
-    paths = Path.objects.filter(pk=path.pk) if path is not None else Path.objects.filter(owner=user)
-    fresh = ReviewDeck.objects.filter(user=user, path=OuterRef("pk"), version=OuterRef("version"))
-    stale = dict(paths.exclude(Exists(fresh)).values_list("pk", "version"))
+    if path is not None:
+        deck = deck_version.first(user_id=user.pk, path_id=path.pk)
+        stale = {} if deck == (path.version,) else {path.pk: path.version}
+    else:
+        paths = Path.objects.filter(owner=user)
+        fresh = ReviewDeck.objects.filter(
+            user=user, path=OuterRef("pk"), version=OuterRef("version")
+        )
+        stale = dict(paths.exclude(Exists(fresh)).values_list("pk", "version"))
     if not stale:
         return
     with transaction.atomic():

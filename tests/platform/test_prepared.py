@@ -1,6 +1,8 @@
 """config.prepared: a queryset compiled once gives, run again with other values, exactly
 the rows the ORM gives, converted as the ORM converts them, on both engines."""
 
+from datetime import datetime, timedelta
+
 import pytest
 from django.db.models import Q
 
@@ -71,3 +73,13 @@ def test_a_lookup_that_rewrites_its_value_is_refused(paths):
     sliced = Prepared(lambda slug: by_slug(slug)[:1], slug=str)
     with pytest.raises(ValueError, match="window"):
         sliced.rows(slug="one")
+
+
+def test_a_datetime_is_adapted_as_the_orm_adapts_it(paths):
+    def since(at):
+        return Path.objects.filter(created_at__gte=at).order_by("slug").values_list("slug")
+
+    prepared = Prepared(since, at=datetime)
+    born = min(path.created_at for path in paths)
+    for at in (born, born + timedelta(microseconds=1), born + timedelta(days=1)):
+        assert prepared.rows(at=at) == list(since(at)), at
