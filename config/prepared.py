@@ -45,6 +45,8 @@ class Prepared:
         ]
         if window is not None:
             start = window.start or 0
+            if window.stop is None:
+                raise ValueError("A window needs its stop: rows(window=slice(start, stop)).")
             sql += " LIMIT %s OFFSET %s"
             params += [max(window.stop - start, 0), start]
         with connection.cursor() as cursor:

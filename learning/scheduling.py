@@ -41,7 +41,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from fsrs import Card, Rating, Scheduler, State
@@ -173,15 +173,55 @@ def next_intervals(
     desired_retention: float = 0.9,
 ) -> dict[str, int]:
     """Seconds until the card would be due again after each rating given ``now``: what the
-    review page shows on its Again / Hard / Good / Easy buttons."""
-    scheduler = _scheduler(parameters, desired_retention)
+    review page shows on its Again / Hard / Good / Easy buttons.
+
+    FSRS reads a review's moment only as whole days since the last one, so the answer is
+    memoised on the state and that day count: a due queue of 20 cards cost 1 ms of FSRS
+    steps on every request before."""
     review_at = max(now, state.last_review) if state.last_review else now
-    return {
-        name: round(
-            (_step(scheduler, state, Review(rating, review_at)).due - review_at).total_seconds()
+    days = (review_at - state.last_review).days if state.last_review else None
+    return dict(
+        _intervals(
+            state.state,
+            state.stability,
+            state.difficulty,
+            state.step,
+            days,
+            parameters_or_default(parameters),
+            desired_retention,
+        )
+    )
+
+
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@lru_cache(maxsize=65536)
+def _intervals(
+    state: str,
+    stability: float | None,
+    difficulty: float | None,
+    step: int | None,
+    days: int | None,
+    parameters: tuple[float, ...],
+    desired_retention: float,
+) -> tuple[tuple[str, int], ...]:
+    """:func:`next_intervals` for a card last reviewed ``days`` whole days before."""
+    scheduler = _scheduler(parameters, desired_retention)
+    last = _EPOCH if days is not None else None
+    review_at = _EPOCH + timedelta(days=days or 0)
+    card = CardState(
+        state=state, stability=stability, difficulty=difficulty, step=step, last_review=last
+    )
+    return tuple(
+        (
+            name,
+            round(
+                (_step(scheduler, card, Review(rating, review_at)).due - review_at).total_seconds()
+            ),
         )
         for rating, name in RATINGS.items()
-    }
+    )
 
 
 def retrievability(

@@ -153,8 +153,16 @@ class PathListing:
         return self.count()
 
     def __getitem__(self, window: slice) -> list[PathRow]:
-        rows = _listing_queries(*self.shape)[1].rows(window=window, **self.values)
+        if not isinstance(window, slice) or window.step is not None:
+            raise TypeError("A listing is read whole or by a slice.")
+        whole = window.start is None and window.stop is None
+        rows = _listing_queries(*self.shape)[1].rows(
+            window=None if whole else window, **self.values
+        )
         return [PathRow(*row) for row in rows]
+
+    def __iter__(self):
+        return iter(self[:])
 
 
 def _uses_user(signed_in: bool, staff: bool, mine: bool) -> bool:

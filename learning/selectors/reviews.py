@@ -12,9 +12,11 @@ one, ``client_id`` made by the page so a double click counts once); ``review_sta
 the summary.
 """
 
+from dataclasses import fields
 from datetime import datetime, time, timedelta
+from functools import cache as cache_per_process
 
-from django.db.models import Count, Exists, OuterRef, Q, Window
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import TruncDate
 
 from config.errors import NotFound
@@ -95,19 +97,11 @@ def reviewable_path(*, user, slug: str) -> Path:
     return path
 
 
+_CARD_STATE_FIELDS = tuple(field.name for field in fields(scheduling.CardState))
+
+
 def card_state(card: ReviewCard) -> scheduling.CardState:
-    return scheduling.CardState(
-        state=card.state,
-        due=card.due,
-        stability=card.stability,
-        difficulty=card.difficulty,
-        step=card.step,
-        last_review=card.last_review,
-        first_review=card.first_review,
-        reps=card.reps,
-        lapses=card.lapses,
-        leech=card.leech,
-    )
+    return scheduling.CardState(**{name: getattr(card, name) for name in _CARD_STATE_FIELDS})
 
 
 def card_row(card: ReviewCard) -> dict:
@@ -172,45 +166,59 @@ def due_cards(*, user, path: Path | None = None, limit: int = 20, now: datetime)
     they were added) up to the learner's daily new limit less the new cards already
     introduced today. Each row carries the interval each rating would give."""
     settings = review_settings_of(user=user)
-    due = _first(_cards(user, path).filter(due__isnull=False, due__lte=now), ("due", "id"), limit)
+    values = {"user_id": user.pk} | ({"path_id": path.pk} if path is not None else {})
+    due = _queue_query(DUE, path is not None, limit).rows(now=now, **values)
     room = min(limit - len(due), settings.new_per_day - new_introduced_today(user=user, now=now))
-    new = []
-    if room > 0:
-        new = _first(
-            _cards(user, path).filter(state=CardState.NEW), ("path_id", "flashcard_id"), room
-        )
-    return [_queue_row(card, settings, now) for card in [*due, *new]]
+    new = _queue_query(NEW, path is not None, room).rows(**values) if room > 0 else []
+    return [_queue_row(row, settings, now) for row in [*due, *new]]
 
 
-def _first(cards, order: tuple[str, ...], limit: int) -> list[ReviewCard]:
-    """The first ``limit`` of ``cards`` in ``order``, with their flashcard and path.
+DUE, NEW = "due", "new"
+_QUEUE_COLUMNS = (*_STATE_COLUMNS, "flashcard__front", "flashcard__back", "path__slug")
+
+
+@cache_per_process
+def _queue_query(which: str, of_path: bool, limit: int) -> Prepared:
+    """The first ``limit`` due (or new) cards of a learner (of one path), with their
+    flashcard and path, as a prepared query (one per limit: it sits inside the SQL).
 
     The limit is applied in a subquery before the join: joined directly, PostgreSQL may
     merge-join the index of new cards with the whole flashcard table (200 ms for 100,000
     cards instead of 0.1)."""
-    first = cards.order_by(*order).values("pk")[:limit]
-    rows = (
-        ReviewCard.objects.filter(pk__in=first)
-        .select_related("flashcard", "path")
-        .only("flashcard__front", "flashcard__back", "path__slug", *_STATE_COLUMNS)
-        .order_by(*order)
-    )
-    return list(rows)
+    order = ("due", "id") if which == DUE else ("path_id", "flashcard_id")
+
+    def first(**values) -> QuerySet:
+        cards = ReviewCard.objects.filter(user_id=values["user_id"], suspended=False)
+        if of_path:
+            cards = cards.filter(path_id=values["path_id"])
+        if which == DUE:
+            cards = cards.filter(due__isnull=False, due__lte=values["now"])
+        else:
+            cards = cards.filter(state=CardState.NEW)
+        chosen = cards.order_by(*order).values("pk")[:limit]
+        return (
+            ReviewCard.objects.filter(pk__in=chosen).order_by(*order).values_list(*_QUEUE_COLUMNS)
+        )
+
+    kinds = {"user_id": int} | ({"path_id": int} if of_path else {})
+    return Prepared(first, **kinds, **({"now": datetime} if which == DUE else {}))
 
 
-def _queue_row(card: ReviewCard, settings: ReviewSettings, now: datetime) -> dict:
+def _queue_row(row: tuple, settings: ReviewSettings, now: datetime) -> dict:
+    card = dict(zip(_QUEUE_COLUMNS, row, strict=True))
+    state = scheduling.CardState(**{name: card[name] for name in _CARD_STATE_FIELDS})
     return {
         "flashcard": {
-            "id": card.flashcard_id,
-            "front": card.flashcard.front,
-            "back": card.flashcard.back,
-            "path": card.path.slug,
+            "id": card["flashcard_id"],
+            "front": card["flashcard__front"],
+            "back": card["flashcard__back"],
+            "path": card["path__slug"],
         },
-        "due": iso(card.due),
-        "state": card.state,
-        "leech": card.leech,
+        "due": iso(card["due"]),
+        "state": card["state"],
+        "leech": card["leech"],
         "intervals": scheduling.next_intervals(
-            card_state(card),
+            state,
             now=now,
             parameters=settings.parameters,
             desired_retention=settings.desired_retention,

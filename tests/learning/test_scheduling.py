@@ -149,3 +149,32 @@ def test_scheduling_is_the_only_module_that_imports_fsrs():
         if importing.search(path.read_text())
     )
     assert found == ["learning/scheduling.py"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    ratings=st.lists(st.integers(1, 4), max_size=8),
+    gaps=st.lists(st.floats(0.001, 40), min_size=9, max_size=9),
+    later=st.floats(0, 400),
+)
+def test_memoised_intervals_are_the_fsrs_steps_at_that_moment(ratings, gaps, later):
+    """next_intervals is memoised on whole days since the last review; stepping the real
+    state at the real moment must give the same seconds, to the second."""
+    start = datetime(2026, 1, 1, 7, 13, tzinfo=UTC)
+    moments = [start + timedelta(days=sum(gaps[: i + 1])) for i in range(len(ratings))]
+    state = scheduling.replay(
+        scheduling.Review(r, at, str(i)) for i, (r, at) in enumerate(zip(ratings, moments))
+    )
+    now = (moments[-1] if moments else start) + timedelta(days=later)
+    scheduler = scheduling._scheduler(None, 0.9)
+    review_at = max(now, state.last_review) if state.last_review else now
+    direct = {
+        name: round(
+            (
+                scheduling._step(scheduler, state, scheduling.Review(rating, review_at)).due
+                - review_at
+            ).total_seconds()
+        )
+        for rating, name in scheduling.RATINGS.items()
+    }
+    assert scheduling.next_intervals(state, now=now) == direct
