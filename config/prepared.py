@@ -8,7 +8,7 @@ stand-in values, and later run with the real values put where the stand-ins were
 go through the backend's converters, so they come out as ``values_list`` gives them
 (aware datetimes, booleans, JSON).
 
-Values are ints, strings or datetimes (adapted as the ORM adapts a DateTimeField's). Only
+Values are ints, strings, datetimes or UUIDs (adapted as the ORM adapts them). Only
 values that reach the SQL unchanged can be stand-ins: exact matches, ``__in`` over a
 fixed number of values, comparisons. A lookup that rewrites its value (``__icontains``
 wraps it in ``%``) loses the stand-in, and compiling refuses with ``ValueError``.
@@ -17,6 +17,7 @@ wraps it in ``%``) loses the stand-in, and compiling refuses with ``ValueError``
 from collections.abc import Callable
 from datetime import UTC, datetime
 from itertools import count
+from uuid import UUID
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
@@ -87,8 +88,8 @@ class Prepared:
 
 
 class PreparedInstance(Prepared):
-    """A lookup of one ``model`` answering instances with every concrete field loaded, as
-    ``.first()`` would (without the model's default ordering)."""
+    """A lookup of one ``model`` by a unique key, answering the instance with every
+    concrete field loaded (no LIMIT is added, so it may ``select_for_update``)."""
 
     def __init__(self, model, build: Callable[..., QuerySet], **kinds: type):
         self.model = model
@@ -98,8 +99,10 @@ class PreparedInstance(Prepared):
         )
 
     def get(self, **values):
-        row = self.first(**values)
-        return None if row is None else self.model.from_db(DEFAULT_DB_ALIAS, self.columns, row)
+        found = self.rows(**values)
+        if len(found) > 1:
+            raise ValueError(f"{self.model.__name__}: more than one row; is the key unique?")
+        return self.model.from_db(DEFAULT_DB_ALIAS, self.columns, found[0]) if found else None
 
 
 class _Slot:
@@ -118,11 +121,16 @@ def _stand_in(kind: type):
         return f"\x01prepared-{serial}\x01"
     if kind is datetime:
         return datetime(1900, 1, 1, microsecond=serial, tzinfo=UTC)
-    raise TypeError(f"Prepared values are int, str or datetime, not {kind.__name__}.")
+    if kind is UUID:
+        return UUID(int=(1 << 127) + serial)
+    raise TypeError(f"Prepared values are int, str, datetime or UUID, not {kind.__name__}.")
 
 
 def _adapted(value, connection):
-    """A value as the ORM hands it to the driver (SQLite takes datetimes as text)."""
+    """A value as the ORM hands it to the driver (SQLite takes datetimes as text and
+    UUIDs as hex)."""
     if isinstance(value, datetime):
         return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, UUID) and not connection.features.has_native_uuid_field:
+        return value.hex
     return value

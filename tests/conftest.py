@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from learning.selectors.trees import trees_in_process
 from learning.services.bundles import path_import
 from learning.services.clone_path import path_clone
 from tests.helpers import client_for, small_bundle
@@ -23,8 +24,10 @@ WORKER_START_TIMEOUT = 60
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache: no throttle counts left by an earlier test."""
+    """Each test starts with an empty cache: no throttle counts left by an earlier test,
+    no tree from a path an earlier test had under the same pk."""
     cache.clear()
+    trees_in_process.clear()
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from dataclasses import fields
 from datetime import datetime, time, timedelta
 from functools import cache as cache_per_process
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import TruncDate
 
@@ -77,10 +78,27 @@ def settings_row(settings: ReviewSettings) -> dict:
     }
 
 
+_CARD_COLUMNS = ("id", "path_id", "created_at")
+_OWN_CARD = Prepared(
+    lambda pk, user_id: (
+        Flashcard.objects.filter(pk=pk, path__owner_id=user_id)
+        .order_by()
+        .values_list(*_CARD_COLUMNS)
+    ),
+    pk=int,
+    user_id=int,
+)
+
+
 def reviewable_flashcards(*, user, ids) -> dict[int, Flashcard]:
     """The flashcards among ``ids`` that ``user`` may review (their own paths'; staff any)."""
     ids = [pk for pk in ids if 0 < pk < 2**63]  # beyond a bigint no card exists
-    cards = Flashcard.objects.filter(pk__in=ids).only("id", "path_id", "created_at")
+    if len(ids) == 1 and not user.is_staff:  # one review, the hot case
+        row = _OWN_CARD.first(pk=ids[0], user_id=user.pk)
+        if row is None:
+            return {}
+        return {row[0]: Flashcard.from_db(DEFAULT_DB_ALIAS, _CARD_COLUMNS, row)}
+    cards = Flashcard.objects.filter(pk__in=ids).only(*_CARD_COLUMNS)
     if not user.is_staff:
         cards = cards.filter(path__owner=user)
     return {card.pk: card for card in cards}

@@ -3,7 +3,8 @@
 The tree is built as plain dicts from a constant number of queries (``path_items``) and
 cached as encoded JSON under the path's pk, version and the preview flag: every content change
 bumps the version (``path_content_changed``), so a changed path is simply a new key and
-stale entries age out. The same triple gives the tree's ETag.
+stale entries age out. The same triple gives the tree's ETag. Since a key's tree never
+changes, each process also keeps its own copy of the trees it served last.
 
 No tree or preview carries an answer key: rows come from ``reader_row``, which leaves out
 every kind's ``key_fields`` and ``is_correct``.
@@ -11,15 +12,19 @@ every kind's ``key_fields`` and ``is_correct``.
 
 import json
 
+from django.conf import settings
 from django.core.cache import cache
 
 from config.errors import NotFound
+from config.local_cache import LocalBytes
 from learning.models import Path, Section
 from learning.rendering import render_markdown_many
 from learning.selectors.items import path_items, reader_row, section_row, section_tree
 from learning.selectors.paths import PathHead
 
 TREE_TTL = 60 * 60 * 24
+#: Each process keeps the trees it served last (a versioned key's tree never changes).
+trees_in_process = LocalBytes(settings.TREE_MEMORY_BYTES)
 #: A preview's podcast transcript: the segments that start within this many seconds.
 PREVIEW_TRANSCRIPT_SECONDS = 60
 
@@ -39,17 +44,22 @@ def tree_etag(path: Path | PathHead, *, preview: bool) -> str:
 
 def path_tree_bytes(path: Path | PathHead, *, preview: bool) -> bytes:
     """The tree as UTF-8 JSON, from the cache when this version was built before (stored
-    encoded, so a hit is served as it is). Given only a :class:`PathHead`, the path is
-    loaded on a miss."""
+    encoded, so a hit is served as it is): this process's copy first, then the shared
+    cache. Given only a :class:`PathHead`, the path is loaded on a miss."""
     key = tree_cache_key(path, preview=preview)
+    body = trees_in_process.get(key)
+    if body is not None:
+        return body
     body = cache.get(key)
     if body is None:
         if isinstance(path, PathHead):
             path = Path.objects.select_related("owner", "cloned_from").filter(pk=path.pk).first()
             if path is None:
                 raise NotFound("That path was just deleted.")
+        key = tree_cache_key(path, preview=preview)
         body = json.dumps(tree_build(path, preview=preview), ensure_ascii=False).encode()
-        cache.set(tree_cache_key(path, preview=preview), body, TREE_TTL)
+        cache.set(key, body, TREE_TTL)
+    trees_in_process.set(key, body)
     return body
 
 

@@ -40,6 +40,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from config.errors import Conflict, InvalidInput, NotFound
+from config.prepared import PreparedInstance
 from learning import scheduling
 from learning.models import Flashcard, Path, ReviewCard, ReviewDeck, ReviewLog, ReviewSettings
 from learning.selectors.reviews import (
@@ -85,13 +86,7 @@ def reviews_submit(
     cards = _check(user, reviews, now, batch)
     with transaction.atomic():
         locked = _lock_cards(user, cards)
-        ids = {r["client_id"] for r in reviews}
-        seen = {
-            log.client_id: log
-            for log in ReviewLog.objects.filter(user=user, client_id__in=ids).only(
-                "client_id", "flashcard_id", "result"
-            )
-        }
+        seen = _logged(user, {r["client_id"] for r in reviews})
         fresh: dict[UUID, dict] = {}
         for review in reviews:
             if review["client_id"] not in seen:
@@ -110,6 +105,32 @@ def reviews_submit(
             }
         )
     return answers
+
+
+_LOCK_ONE = PreparedInstance(
+    ReviewCard,
+    lambda user_id, flashcard_id: ReviewCard.objects.select_for_update().filter(
+        user_id=user_id, flashcard_id=flashcard_id
+    ),
+    user_id=int,
+    flashcard_id=int,
+)
+_LOGGED_ONE = PreparedInstance(
+    ReviewLog,
+    lambda user_id, client_id: ReviewLog.objects.filter(user_id=user_id, client_id=client_id),
+    user_id=int,
+    client_id=UUID,
+)
+
+
+def _logged(user, client_ids: set[UUID]) -> dict[UUID, ReviewLog]:
+    """The reviews already in the log among ``client_ids``, by client_id."""
+    if len(client_ids) == 1:  # one review, the hot case
+        [client_id] = client_ids
+        log = _LOGGED_ONE.get(user_id=user.pk, client_id=client_id)
+        return {client_id: log} if log is not None else {}
+    logs = ReviewLog.objects.filter(user=user, client_id__in=client_ids)
+    return {log.client_id: log for log in logs.only("client_id", "flashcard_id", "result")}
 
 
 def _check(user, reviews: list[dict], now: datetime, batch: bool) -> dict[int, Flashcard]:
@@ -136,6 +157,10 @@ def _lock_cards(user, cards: dict[int, Flashcard]) -> dict[int, ReviewCard]:
     those missing are created first."""
 
     def lock() -> dict[int, ReviewCard]:
+        if len(cards) == 1:  # one review, the hot case
+            [pk] = cards
+            card = _LOCK_ONE.get(user_id=user.pk, flashcard_id=pk)
+            return {pk: card} if card is not None else {}
         rows = ReviewCard.objects.select_for_update().filter(user=user, flashcard_id__in=cards)
         return {card.flashcard_id: card for card in rows.order_by("id")}
 
@@ -233,10 +258,10 @@ def _append_and_replay(user, fresh: list[dict], locked: dict[int, ReviewCard]) -
         for r in fresh
     ]
     try:
-        with transaction.atomic():
-            ReviewLog.objects.bulk_create(logs)
+        ReviewLog.objects.bulk_create(logs)
     except IntegrityError as error:
-        # Only a client_id sent at this very moment for another card gets here.
+        # Only a client_id sent at this very moment for another card gets here; the
+        # Conflict leaves the transaction, which rolls the whole batch back.
         raise Conflict("client_id: already used for another review; send a new one.") from error
     return logs
 

@@ -22,7 +22,7 @@ HOT = {
     "list": (2, "the count and the page; rows from the cache"),
     "item": (1, "the item with its path's owner and visibility"),
     "due": (6, "path, deck, settings, due cards, new today, new cards"),
-    "review": (10, "card, lock, client ids, settings; two savepoints, upsert, insert"),
+    "review": (8, "card, lock, client id, settings, upsert, insert; a transaction around"),
     "submit": (8, "attempt, questions, choices; savepoint, key views, update, insert, release"),
 }
 

@@ -9,6 +9,7 @@ import uuid
 import pytest
 from django.db import connection
 
+from config.errors import Conflict
 from learning import scheduling
 from learning.models import Flashcard, ReviewCard, ReviewLog
 from learning.services.bundles import path_import
@@ -85,3 +86,23 @@ def test_the_same_review_sent_twice_at_once_is_stored_once(learner, card):
         assert results[0][0]["result"] == results[1][0]["result"]
     assert ReviewLog.objects.filter(user=learner).count() == ROUNDS
     assert ReviewCard.objects.get(user=learner, flashcard=card).reps == ROUNDS
+
+
+def test_one_client_id_sent_for_two_cards_at_once_keeps_one_and_refuses_the_other(learner, card):
+    """Whichever loses the race gets a Conflict and leaves nothing behind: no log row, and
+    its card's state untouched."""
+    other = Flashcard.objects.filter(path=card.path).exclude(pk=card.pk).first()
+    for done in range(1, ROUNDS + 1):
+        client_id = uuid.uuid4()
+        results = at_once(submit(learner, card, 3, client_id), submit(learner, other, 3, client_id))
+        refused = [r for r in results if isinstance(r, Conflict)]
+        kept = [r for r in results if not isinstance(r, Exception)]
+        # Serialized writers may see the first review and answer it again: no Conflict then.
+        assert len(kept) + len(refused) == 2, results
+        assert ReviewLog.objects.filter(user=learner, client_id=client_id).count() == 1
+        reps = sum(
+            ReviewCard.objects.filter(user=learner, flashcard__in=[card, other]).values_list(
+                "reps", flat=True
+            )
+        )
+        assert reps == done
