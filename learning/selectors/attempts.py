@@ -15,11 +15,38 @@ reload), ``attempt_stats``; the formula field's live preview is
 ``learning.rendering.render_formula``, parse only).
 """
 
+from functools import lru_cache
+from typing import NamedTuple
+
 from django.db.models import Avg, Count, Max, Prefetch, QuerySet
 
 from config.errors import NotFound
+from learning.grading import question_key, questions_with_choices
 from learning.models import Answer, Attempt, AttemptStatus, KeyView, Question, Quiz
 from learning.selectors.paths import path_can_edit
+
+
+class SheetQuestion(NamedTuple):
+    """What checking a submitted answer needs of its question."""
+
+    pk: int
+    kind: str
+    key: dict
+
+
+def answer_sheet(quiz: Quiz) -> list[SheetQuestion]:
+    """The quiz's questions with their kinds and keys, in order, as submitting checks the
+    answers against them. Each process keeps the sheets of recent path versions: a version
+    never changes its questions (``quiz.path`` is loaded with the quiz)."""
+    path = quiz.path
+    born = int(path.created_at.timestamp() * 1_000_000) if path.created_at else 0
+    return _sheet(quiz.pk, path.pk, born, path.version)
+
+
+@lru_cache(maxsize=512)
+def _sheet(quiz_id: int, path_id: int, born: int, version: int) -> list[SheetQuestion]:
+    questions = questions_with_choices().filter(quiz_id=quiz_id).order_by("position", "id")
+    return [SheetQuestion(q.pk, q.kind, question_key(q)) for q in questions]
 
 
 def quiz_get_for_attempt(*, quiz_id: int, user) -> Quiz:

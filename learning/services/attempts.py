@@ -17,18 +17,18 @@ from django.utils import timezone
 
 from config.errors import Conflict, InvalidInput
 from kernels.grading import AnswerInvalid, validate_answer
-from learning.grading import CHECK_TASK, GRADE_TASK, question_key, questions_with_choices
+from learning.grading import CHECK_TASK, GRADE_TASK, question_key
 from learning.models import Answer, Attempt, AttemptStatus, KeyView, Question, Quiz
-from learning.selectors.attempts import keys_seen_by
+from learning.selectors.attempts import SheetQuestion, answer_sheet, keys_seen_by
 
 
 def attempt_start(*, user, quiz: Quiz) -> Attempt:
     return Attempt.objects.create(user=user, quiz=quiz)
 
 
-def _stored(question: Question, given: dict, prefix: str = "") -> dict:
+def _stored(question: SheetQuestion, given: dict, prefix: str = "") -> dict:
     try:
-        return validate_answer(kind=question.kind, key=question_key(question), answer=given)
+        return validate_answer(kind=question.kind, key=question.key, answer=given)
     except AnswerInvalid as error:
         field = f"{prefix}{error.field}"
         raise InvalidInput(
@@ -38,7 +38,7 @@ def _stored(question: Question, given: dict, prefix: str = "") -> dict:
 
 def _answers_of(quiz: Quiz, given: list[dict]) -> list[Answer]:
     """One Answer per question of the quiz (empty where left out), validated."""
-    questions = {q.pk: q for q in questions_with_choices().filter(quiz=quiz)}
+    questions = {q.pk: q for q in answer_sheet(quiz)}
     by_question: dict[int, dict] = {}
     for index, item in enumerate(given):
         question = questions.get(item["question"])
@@ -56,7 +56,7 @@ def _answers_of(quiz: Quiz, given: list[dict]) -> list[Answer]:
             )
         answer = {k: v for k, v in item.items() if k != "question"}
         by_question[question.pk] = _stored(question, answer, f"answers.{index}.")
-    return [Answer(question=q, **by_question.get(pk, {})) for pk, q in questions.items()]
+    return [Answer(question_id=pk, **by_question.get(pk, {})) for pk in questions]
 
 
 def attempt_submit(*, attempt: Attempt, answers: list[dict]) -> Attempt:
@@ -110,7 +110,8 @@ def attempts_requeue_stale(*, older_than: float) -> list[int]:
 def answer_check_send(*, question: Question, answer: dict, user):
     """Validate a practice answer by parsing it (400 if unreadable) and send it to a
     worker; returns the task's AsyncResult."""
-    return _send(CHECK_TASK, question.pk, _stored(question, answer), user.pk)
+    sheet = SheetQuestion(question.pk, question.kind, question_key(question))
+    return _send(CHECK_TASK, question.pk, _stored(sheet, answer), user.pk)
 
 
 def key_views_record(*, user, quiz_ids) -> None:

@@ -23,7 +23,7 @@ HOT = {
     "item": (1, "the item with its path's owner and visibility"),
     "due": (6, "path, deck, settings, due cards, new today, new cards"),
     "review": (8, "card, lock, client id, settings, upsert, insert; a transaction around"),
-    "submit": (8, "attempt, questions, choices; savepoint, key views, update, insert, release"),
+    "submit": (6, "attempt; key views, update, insert in a transaction; the quiz from memory"),
 }
 
 
