@@ -1,7 +1,8 @@
 -- wrk script of benchmarks/load.py: one endpoint per run, every status counted.
 --
 -- Arguments after `--`, as key=value: method, path, expect (the one status that counts as
--- right), token (sent as `Authorization: Token …`), body (a file sent as the JSON body),
+-- right), token (sent as `Authorization: Token …`), gzip (1: `Accept-Encoding: gzip`, as
+-- mobile HTTP clients send it), body (a file sent as the JSON body),
 -- kind: "get" (the same request each time), "review" (POST reviews/: the next of `cards`,
 -- a rating 1–4 in turn and a client_id never sent before: `nonce` + thread + counter) or
 -- "submit" (POST attempts/{id}/submit/ with `body`, each attempt once: thread t of
@@ -31,6 +32,7 @@ function init(args)
       opts[key] = value
    end
    if opts.token then headers["Authorization"] = "Token " .. opts.token end
+   if opts.gzip == "1" then headers["Accept-Encoding"] = "gzip" end
    if opts.body then
       local file = assert(io.open(opts.body, "rb"))
       body = file:read("*a")

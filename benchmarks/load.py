@@ -89,12 +89,14 @@ class Endpoint:
     expect: int
     kind: str = "get"  # "review" and "submit" make each request's body or path (load.lua)
     label: str = ""
+    gzip: bool = True  # sends Accept-Encoding: gzip, as mobile HTTP clients do
 
 
 ENDPOINTS = [
     Endpoint("bare", "GET", "/bare/", False, 200, label="bare Django view `{}` (the peer)"),
     Endpoint("preview", "GET", f"/api/v1/paths/{SOURCE}/", False, 200, label="path tree, preview (anonymous)"),
     Endpoint("tree", "GET", "/api/v1/paths/{clone}/", True, 200, label="path tree, whole (the owner's clone)"),
+    Endpoint("tree-plain", "GET", "/api/v1/paths/{clone}/", True, 200, label="the same, not accepting gzip", gzip=False),
     Endpoint("list", "GET", "/api/v1/paths/", True, 200, label="path list"),
     Endpoint("item", "GET", "/api/v1/flashcards/{flashcard}/", True, 200, label="item read (a flashcard)"),
     Endpoint("due", "GET", "/api/v1/reviews/due/?path={clone}", True, 200, label="due queue of the clone"),
@@ -283,6 +285,7 @@ def wrk_run(base: str, endpoint: Endpoint, data: dict, args, files: dict[str, Pa
         f"kind={endpoint.kind}",
         f"threads={THREADS}",
         f"nonce={secrets.token_hex(4)}",
+        f"gzip={int(endpoint.gzip)}",
     ]
     if endpoint.token:
         script_args.append(f"token={data['token']}")
@@ -464,7 +467,8 @@ def markdown(results: list[dict], skipped: list[str], args, command: str, loads)
         f"Load: {wrk_version}, {THREADS} threads, {args.connections} connections, "
         f"{args.duration} s per endpoint, {args.rounds} round(s) interleaved (bare, preview, "
         "…, bare, …), `benchmarks/load.lua` counting every status; wrk and gunicorn share "
-        "the machine's CPUs. Requests of a learner with a token on their clone of "
+        "the machine's CPUs. Every request says `Accept-Encoding: gzip`, as mobile HTTP "
+        "clients do, but `tree-plain`. Requests of a learner with a token on their clone of "
         "`activation-functions`; each review has a new `client_id` (the clone's flashcards "
         "in turn, ratings 1–4 in turn), each submission its own attempt with every question "
         "answered.",

@@ -5,6 +5,7 @@
 """
 
 import json
+import re
 
 from django.http import HttpResponse
 from django.utils.http import parse_etags
@@ -27,12 +28,13 @@ from learning.selectors.paths import (
     path_summaries,
     paths_listed,
 )
-from learning.selectors.trees import path_tree_bytes, tree_etag
+from learning.selectors.trees import path_tree_bytes, path_tree_gzip, tree_etag
 from learning.services.attempts import key_views_record
 from learning.services.bundles import path_import
 from learning.services.paths import path_delete, path_update
 
 TAGS = ["paths"]
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as django.middleware.gzip has it
 
 
 def _summary_of(path) -> dict:
@@ -74,24 +76,31 @@ class PathDetailView(APIView):
         """The tree: whole for the owner and staff, the preview for everyone else.
 
         Served from the cache keyed by the path's version; ``ETag`` changes with the
-        version and ``If-None-Match`` with the current one answers 304.
+        version and ``If-None-Match`` with the current one answers 304. Gzipped (compressed
+        once per version) when the client accepts it.
         """
         path = path_head_for_read(slug=slug, user=request.user)
         preview = not path_sees_whole(path, request.user)
+        gzipped = bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
         etag = tree_etag(path, preview=preview)
         headers = {
-            "ETag": etag,
+            # A strong ETag names one encoding; If-None-Match may carry either.
+            "ETag": etag.removesuffix('"') + '+gzip"' if gzipped else etag,
             "Cache-Control": "private, no-cache",
-            "Vary": "Authorization, Cookie",
+            "Vary": "Authorization, Cookie, Accept-Encoding",
         }
         asked = request.headers.get("If-None-Match", "")
         if asked and (
-            asked.strip() == "*" or etag in {e.removeprefix("W/") for e in parse_etags(asked)}
+            asked.strip() == "*"
+            or etag in {e.removeprefix("W/").replace("+gzip", "") for e in parse_etags(asked)}
         ):
             return HttpResponse(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
-        return HttpResponse(
-            path_tree_bytes(path, preview=preview), content_type="application/json", headers=headers
-        )
+        if gzipped:
+            headers["Content-Encoding"] = "gzip"
+            body = path_tree_gzip(path, preview=preview)
+        else:
+            body = path_tree_bytes(path, preview=preview)
+        return HttpResponse(body, content_type="application/json", headers=headers)
 
     @extend_schema(tags=TAGS, request=PathWrite, responses=PathSummaryOut)
     def patch(self, request, slug: str):

@@ -10,6 +10,7 @@ No tree or preview carries an answer key: rows come from ``reader_row``, which l
 every kind's ``key_fields`` and ``is_correct``.
 """
 
+import gzip
 import json
 
 from django.conf import settings
@@ -60,6 +61,16 @@ def path_tree_bytes(path: Path | PathHead, *, preview: bool) -> bytes:
         body = json.dumps(tree_build(path, preview=preview), ensure_ascii=False).encode()
         cache.set(key, body, TREE_TTL)
     trees_in_process.set(key, body)
+    return body
+
+
+def path_tree_gzip(path: Path | PathHead, *, preview: bool) -> bytes:
+    """:func:`path_tree_bytes` gzipped, compressed once per process and version."""
+    key = tree_cache_key(path, preview=preview) + ":gzip"
+    body = trees_in_process.get(key)
+    if body is None:
+        body = gzip.compress(path_tree_bytes(path, preview=preview), mtime=0)
+        trees_in_process.set(key, body)
     return body
 
 

@@ -1,5 +1,7 @@
 """Paths: the list, the tree and its preview, who sees and changes what, caching and ETags."""
 
+import gzip
+
 import pytest
 from django.core.cache import cache
 
@@ -130,6 +132,20 @@ def test_etag_answers_304_until_the_content_changes(learner_api, public_path):
     assert changed.status_code == 200
     assert changed["ETag"] != etag
     assert changed.json()["title"] == "New"
+
+
+def test_a_client_that_accepts_gzip_gets_the_same_tree_gzipped(learner_api, public_path):
+    url = f"/api/v1/paths/{public_path.slug}/"
+    plain = learner_api.get(url)
+    packed = learner_api.get(url, HTTP_ACCEPT_ENCODING="br, gzip;q=0.9")
+    assert "Content-Encoding" not in plain and packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    assert gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) < len(plain.content) / 2
+    assert packed["ETag"] != plain["ETag"]  # a strong ETag names one encoding
+    for etag in (plain["ETag"], packed["ETag"]):  # either answers 304, in either encoding
+        again = learner_api.get(url, HTTP_IF_NONE_MATCH=etag, HTTP_ACCEPT_ENCODING="gzip")
+        assert again.status_code == 304 and again["ETag"] == packed["ETag"]
 
 
 def test_preview_and_whole_tree_have_different_etags(api, learner_api, public_path):

@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 LOAD = ROOT / "benchmarks" / "load.py"
-ENDPOINTS = {"bare", "preview", "tree", "list", "item", "due", "review", "submit"}
+ENDPOINTS = {"bare", "preview", "tree", "tree-plain", "list", "item", "due", "review", "submit"}
 
 pytestmark = pytest.mark.skipif(not os.access("/usr/bin/wrk", os.X_OK), reason="no /usr/bin/wrk")
 
