@@ -108,7 +108,8 @@ def exercise(operation, ids: dict, headers: dict, statuses: Counter) -> None:
                 case.path_parameters[name] = real_value(operation.path, name, ids)
         sid = transaction.savepoint()
         try:
-            response = case.call(headers=headers)
+            # In process there is no HTTP client to undo a gzip encoding: ask for none.
+            response = case.call(headers={"Accept-Encoding": "identity"} | headers)
             statuses[response.status_code // 100 * 100] += 1
             case.validate_response(
                 response, checks=[not_a_server_error, response_schema_conformance]
