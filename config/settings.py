@@ -170,11 +170,15 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "QuestionKindEnum": "learning.models.QuestionKind",
         "ResourceKindEnum": "learning.models.ResourceKind",
+        "VisibilityEnum": "learning.models.Visibility",
         "ItemKindEnum": ["section", "flashcard", "quiz", "question", "podcast", "resource"],
         "AttemptStatusEnum": ["in_progress", "grading", "graded"],
         "CardStateEnum": ["new", "learning", "review", "relearning"],
         "JobStateEnum": ["queued", "running", "succeeded", "failed"],
         "VerificationStatusEnum": ["verified", "failed", "uncheckable"],
+        "VerificationItemKindEnum": ["section", "flashcard", "question", "choice"],
+        "JobStepStateEnum": ["pending", "running", "succeeded", "failed"],
+        "ContentKindEnum": "learning.api.serializers.CONTENT_KINDS",
     },
 }
 

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -12,7 +12,26 @@ from learning.api import accounts, paths
 from learning.api.items import ITEM_VIEWS
 
 
-@extend_schema(responses=OpenApiTypes.OBJECT, tags=["root"])
+@extend_schema(
+    responses=OpenApiTypes.OBJECT,
+    tags=["root"],
+    examples=[
+        OpenApiExample(
+            "The entry points",
+            {
+                name: f"http://127.0.0.1:8000/api/{where}"
+                for name, where in [
+                    ("register", "v1/auth/register/"),
+                    ("token", "v1/auth/token/"),
+                    ("paths", "v1/paths/"),
+                    ("schema", "schema/"),
+                    ("docs", "docs/"),
+                ]
+            },
+            response_only=True,
+        )
+    ],
+)
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def api_root(request, format=None):  # noqa: A002 - DRF passes `format`
