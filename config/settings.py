@@ -165,6 +165,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.api_conventions.error_responses_hook",
+        "learning.api.links.links_hook",
     ],
     # Several serializers have a field called `kind`; name each enum once.
     "ENUM_NAME_OVERRIDES": {
