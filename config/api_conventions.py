@@ -15,6 +15,8 @@ from django.http import HttpRequest, JsonResponse
 from django.middleware.common import CommonMiddleware
 from django.urls import Resolver404, resolve
 from drf_spectacular.drainage import get_override
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -236,6 +238,22 @@ def error_responses_hook(result, generator, request, public):
                 # Open to anyone (register, token): say "no scheme" as generators read it.
                 operation["security"] = []
     return result
+
+
+class TokenOrBearerScheme(OpenApiAuthenticationExtension):
+    """:class:`TokenOrBearerAuthentication` in the schema: two schemes, either will do."""
+
+    target_class = TokenOrBearerAuthentication
+    name = ["tokenAuth", "bearerAuth"]
+
+    def get_security_requirement(self, auto_schema):
+        return [{name: []} for name in self.name]
+
+    def get_security_definition(self, auto_schema):
+        return [
+            build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Token"),
+            {"type": "http", "scheme": "bearer", "description": "The same key: Bearer <key>."},
+        ]
 
 
 def parse_flag(value: str | None, name: str) -> bool:

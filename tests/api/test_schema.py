@@ -96,3 +96,13 @@ def test_every_example_is_valid_against_its_schema(client):
                     for e in validator.iter_errors(example["value"])
                 ]
     assert not wrong, "\n".join(wrong)
+
+
+def test_token_and_bearer_are_declared_as_alternatives(client):
+    schema = client.get("/api/schema/?format=json").json()
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["bearerAuth"] == schemes["bearerAuth"] | {"type": "http", "scheme": "bearer"}
+    assert "Token" in schemes["tokenAuth"]["description"]
+    security = schema["paths"]["/api/v1/paths/{slug}/clone/"]["post"]["security"]
+    assert {"tokenAuth": []} in security and {"bearerAuth": []} in security
+    assert schema["paths"]["/api/v1/auth/register/"]["post"]["security"] == []
