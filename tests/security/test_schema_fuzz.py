@@ -275,10 +275,10 @@ def targeted_requests(call: Targeted, *, token: str, ids: dict, source_ids: dict
     call("GET /api/v1/paths/{slug}/", token=token, headers={"If-None-Match": etag[0]})
     call("POST /api/v1/attempts/{id}/submit/", token=token, body={"answers": []}, keep=True)
     call("POST /api/v1/attempts/{id}/submit/", token=token, body={"answers": []})  # 409
+    call("POST /api/v1/reviews/undo/", token=token)  # no review yet: 404
     review = {"flashcard": ids["flashcard"], "rating": 3, "client_id": str(uuid.uuid4())}
     call("POST /api/v1/reviews/", token=token, body=review, keep=True)  # 201
     call("POST /api/v1/reviews/", token=token, body=review)  # a repeat: 200
-    call("POST /api/v1/reviews/undo/", token=token)  # nothing of this learner's left: 404
     theirs = review | {"flashcard": source_ids["/flashcards/"], "client_id": str(uuid.uuid4())}
     call("POST /api/v1/reviews/", token=token, body=theirs)  # not of your paths: 404
     call("POST /api/v1/reviews/batch/", token=token, body={"reviews": [theirs]})
