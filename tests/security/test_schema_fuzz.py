@@ -81,6 +81,7 @@ def real_ids(learner, source):
         "/resources/": Resource.objects.filter(path=clone).first().pk,
         "/attempts/": attempt_start(user=learner, quiz=quiz).pk,
         "/jobs/": GenerationJob.objects.create(path=clone, requested_by=learner).pk,
+        "task_id": "00000000-0000-4000-8000-000000000000",  # a check nobody asked for
     }
 
 
@@ -242,9 +243,46 @@ class Targeted:
         ]
 
 
+#: What the owner sends to each operation that takes a body, to be answered with success.
+GOOD_BODIES = {
+    "PATCH /api/v1/paths/{slug}/": {"title": "My notes on activation functions"},
+    "POST /api/v1/paths/{slug}/sections/": {"title": "GELU", "body": "$z\\Phi(z)$"},
+    "PATCH /api/v1/sections/{id}/": {"title": "GELU, exactly"},
+    "POST /api/v1/paths/{slug}/flashcards/": {"front": "σ'(0)?", "back": "1/4"},
+    "PATCH /api/v1/flashcards/{id}/": {"back": "A quarter"},
+    "POST /api/v1/paths/{slug}/quizzes/": {"title": "More"},
+    "PATCH /api/v1/quizzes/{id}/": {"title": "Check yourself"},
+    "PATCH /api/v1/questions/{id}/": {"prompt": "Write tanh'(z)."},
+    "POST /api/v1/paths/{slug}/resources/": {"title": "Deep Learning", "kind": "book"},
+    "PATCH /api/v1/resources/{id}/": {"year": 2016},
+    "POST /api/v1/paths/{slug}/sync/": {},
+    "POST /api/v1/questions/{id}/preview/": {"expression": "1 - tanh(z)**2"},
+    "POST /api/v1/quizzes/{id}/regrade/": {"dry_run": True},
+    "PATCH /api/v1/reviews/settings/": {"new_per_day": 10},
+}
+#: What the owner asks without a body and gets a success for.
+GOOD_WITHOUT_BODY = [
+    "POST /api/v1/paths/{slug}/clone/",
+    "POST /api/v1/paths/{slug}/generate/",
+    "POST /api/v1/quizzes/{id}/attempts/",
+    "POST /api/v1/reviews/optimize/",
+    "POST /api/v1/reviews/cards/{flashcard}/suspend/",
+    "POST /api/v1/reviews/cards/{flashcard}/unsuspend/",
+]
+
+
 def targeted_requests(call: Targeted, *, token: str, ids: dict, source_ids: dict, learner):
-    """The explicit list: the error every operation documents, one generic request each,
-    then what only a particular state of things gives."""
+    """The explicit list: a success for every operation and the error every operation
+    documents, one generic request each, then what only a particular state gives."""
+    for label in call.by_label:  # the owner reads and deletes
+        if label.startswith(("GET ", "DELETE ")):
+            call(label, token=token)
+    for label, body in GOOD_BODIES.items():
+        call(label, token=token, body=body)
+    for label in GOOD_WITHOUT_BODY:
+        call(label, token=token)
+    call("GET /api/v1/paths/", query={"page": 99})  # past the last page: 404
+
     for label in call.by_label:  # a NUL in the URL: 400 before any view runs
         call(label, token=token, query={"q": "\x00"})
     for label in call.documented("401"):  # a key nobody has
@@ -279,9 +317,11 @@ def targeted_requests(call: Targeted, *, token: str, ids: dict, source_ids: dict
     review = {"flashcard": ids["flashcard"], "rating": 3, "client_id": str(uuid.uuid4())}
     call("POST /api/v1/reviews/", token=token, body=review, keep=True)  # 201
     call("POST /api/v1/reviews/", token=token, body=review)  # a repeat: 200
+    call("POST /api/v1/reviews/undo/", token=token)  # undoes it: 200
     theirs = review | {"flashcard": source_ids["/flashcards/"], "client_id": str(uuid.uuid4())}
     call("POST /api/v1/reviews/", token=token, body=theirs)  # not of your paths: 404
     call("POST /api/v1/reviews/batch/", token=token, body={"reviews": [theirs]})
+    call("POST /api/v1/reviews/batch/", token=token, body={"reviews": [review]})  # 200
     for label in ("GET /api/v1/reviews/due/", "GET /api/v1/reviews/stats/"):
         call(label, token=token, query={"path": "no-such-path"})
 
