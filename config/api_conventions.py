@@ -10,6 +10,7 @@
 """
 
 import json
+import re
 
 from django.http import HttpRequest, JsonResponse
 from django.middleware.common import CommonMiddleware
@@ -188,6 +189,7 @@ ERROR_DESCRIPTIONS = {
     "404": "It does not exist, or is not yours to see.",
     "409": "It conflicts with the state it is in.",
     "413": "The body is larger than the API reads.",
+    "429": "Too many requests: `Retry-After` says in how many seconds to ask again.",
 }
 
 
@@ -200,6 +202,11 @@ def errors(*statuses: int, **described: str) -> dict:
     return {int(status): OpenApiResponse(description=text) for status, text in answers.items()}
 
 
+def _shape(path: str) -> str:
+    """A path with its parameters unnamed: the generator's ``{pk}`` is the schema's ``{id}``."""
+    return re.sub(r"{\w+}", "{}", path)
+
+
 def error_responses_hook(result, generator, request, public):
     """drf-spectacular postprocessing: the error shape as a component, and on each
     operation the errors it can answer, so that the schema promises no status the API
@@ -210,13 +217,19 @@ def error_responses_hook(result, generator, request, public):
     - 404 on every operation with a path parameter (an unknown id or slug) or pages (a
       page past the last);
     - 413 on every operation with a body;
+    - 429 on every operation whose view has a throttle;
     - 403, 409 and a 404 without a path parameter only where the view declares them
       (:func:`errors`), which the hook gives the error shape.
     """
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    throttled = {
+        (_shape(path), method.lower())
+        for path, _, method, view in getattr(generator, "endpoints", None) or []
+        if getattr(getattr(view, "cls", None), "throttle_classes", None)
+    }
     for path, methods in result.get("paths", {}).items():
-        for operation in methods.values():
+        for method, operation in methods.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             statuses = ["400"]
@@ -227,6 +240,8 @@ def error_responses_hook(result, generator, request, public):
                 statuses.append("404")  # an unknown id or slug; a page past the last
             if "requestBody" in operation:
                 statuses.append("413")
+            if (_shape(path), method) in throttled:
+                statuses.append("429")
             for status in statuses:
                 operation["responses"].setdefault(
                     status, {"description": ERROR_DESCRIPTIONS[status]}

@@ -11,6 +11,7 @@ repeatable."""
 import re
 import uuid
 from collections import Counter
+from unittest.mock import patch
 
 import pytest
 import schemathesis
@@ -295,6 +296,10 @@ def targeted_requests(call: Targeted, *, token: str, ids: dict, source_ids: dict
             call(label, token=token, body={"padding": "x" * 100})
     for label in call.documented("403"):  # the learner can see the source, not change it
         call(label, token=token, ids=source_ids, body={})
+    no_more = dict.fromkeys(ScopedRateThrottle.THROTTLE_RATES, "0/min")
+    with patch.object(ScopedRateThrottle, "THROTTLE_RATES", no_more):  # throttled at once
+        for label in call.documented("429"):
+            call(label, token=token, body={})
 
     grace = {"username": "grace", "password": "correct horse battery staple"}
     call("POST /api/v1/auth/register/", body=grace, keep=True)
