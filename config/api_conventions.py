@@ -12,13 +12,22 @@
 
 import hashlib
 import json
+import re
 
 from django.core.cache import cache
 from django.http import HttpRequest, JsonResponse
 from django.middleware.common import CommonMiddleware
 from django.urls import Resolver404, resolve
+from drf_spectacular.drainage import get_override
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema_serializer,
+)
 from rest_framework import exceptions, serializers
 from rest_framework.authentication import TokenAuthentication, get_authorization_header
 from rest_framework.pagination import PageNumberPagination
@@ -175,7 +184,7 @@ def paginated(item: type[serializers.Serializer]) -> type[serializers.Serializer
     every list answers (one component per item serializer)."""
     if item not in _PAGES:
         name = item.__name__.removesuffix("Serializer").removesuffix("Out")
-        _PAGES[item] = type(
+        page = type(
             f"Paginated{name}List",
             (serializers.Serializer,),
             {
@@ -186,6 +195,17 @@ def paginated(item: type[serializers.Serializer]) -> type[serializers.Serializer
                 "__module__": item.__module__,
             },
         )
+        # The item's examples, each as a page of one row.
+        examples = [
+            OpenApiExample(
+                e.name,
+                value={"count": 1, "next": None, "previous": None, "results": [e.value]},
+                response_only=True,
+                status_codes=e.status_codes,
+            )
+            for e in get_override(item, "examples", [])
+        ]
+        _PAGES[item] = extend_schema_serializer(examples=examples)(page)
     return _PAGES[item]
 
 
@@ -203,36 +223,92 @@ ERROR_SCHEMA = {
     },
 }
 ERROR_DESCRIPTIONS = {
-    "400": "Bad input: `fields` names each bad field.",
+    "400": "Bad input: `fields` names each bad field (a NUL in the URL is one too).",
     "401": "Missing, unknown or malformed credentials.",
     "403": "You can see this but not change it.",
     "404": "It does not exist, or is not yours to see.",
+    "409": "It conflicts with the state it is in.",
     "413": "The body is larger than the API reads.",
+    "429": "Too many requests: `Retry-After` says in how many seconds to ask again.",
 }
 
 
+def errors(*statuses: int, **described: str) -> dict:
+    """The error answers an operation adds to those every operation documents, for
+    ``extend_schema(responses={..., **errors(403)})``; ``described`` overrides a
+    description (``_409="Already submitted."``). The hook gives each the error shape."""
+    answers = {str(status): ERROR_DESCRIPTIONS[str(status)] for status in statuses}
+    answers |= {name.removeprefix("_"): text for name, text in described.items()}
+    return {int(status): OpenApiResponse(description=text) for status, text in answers.items()}
+
+
+def _shape(path: str) -> str:
+    """A path with its parameters unnamed: the generator's ``{pk}`` is the schema's ``{id}``."""
+    return re.sub(r"{\w+}", "{}", path)
+
+
 def error_responses_hook(result, generator, request, public):
-    """drf-spectacular postprocessing: the error shape as a component, and the errors
-    every operation can answer documented on each (those it documents itself kept)."""
+    """drf-spectacular postprocessing: the error shape as a component, and on each
+    operation the errors it can answer, so that the schema promises no status the API
+    never gives (``tests/security/test_schema_fuzz.py`` reaches every one):
+
+    - 400 on every operation: bad fields, bad query parameters, a NUL anywhere in the URL;
+    - 401 on every operation that reads credentials (a bad token is refused, not ignored);
+    - 404 on every operation with a path parameter (an unknown id or slug) or pages (a
+      page past the last);
+    - 413 on every operation with a body;
+    - 429 on every operation whose view has a throttle;
+    - 403, 409 and a 404 without a path parameter only where the view declares them
+      (:func:`errors`), which the hook gives the error shape.
+    """
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-    for methods in result.get("paths", {}).values():
+    throttled = {
+        (_shape(path), method.lower())
+        for path, _, method, view in getattr(generator, "endpoints", None) or []
+        if getattr(getattr(view, "cls", None), "throttle_classes", None)
+    }
+    for path, methods in result.get("paths", {}).items():
         for method, operation in methods.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
-            statuses = ["400", "404"] if method in ("post", "put", "patch") else ["404"]
-            if method != "get" or operation.get("security") != [{}]:
-                statuses += ["401", "403"]
-            if method in ("post", "put", "patch"):
+            statuses = ["400"]
+            if any(requirement for requirement in operation.get("security", [])):
+                statuses.append("401")
+            parameters = {parameter["name"] for parameter in operation.get("parameters", [])}
+            if "{" in path or "page" in parameters:
+                statuses.append("404")  # an unknown id or slug; a page past the last
+            if "requestBody" in operation:
                 statuses.append("413")
+            if (_shape(path), method) in throttled:
+                statuses.append("429")
             for status in statuses:
                 operation["responses"].setdefault(
-                    status, {"description": ERROR_DESCRIPTIONS[status], "content": ref}
+                    status, {"description": ERROR_DESCRIPTIONS[status]}
                 )
+            for status, answer in operation["responses"].items():
+                if status >= "400" and not answer.get("content"):
+                    answer["content"] = ref
             if operation.get("security") == [{}]:
                 # Open to anyone (register, token): say "no scheme" as generators read it.
                 operation["security"] = []
     return result
+
+
+class TokenOrBearerScheme(OpenApiAuthenticationExtension):
+    """:class:`TokenOrBearerAuthentication` in the schema: two schemes, either will do."""
+
+    target_class = TokenOrBearerAuthentication
+    name = ["tokenAuth", "bearerAuth"]
+
+    def get_security_requirement(self, auto_schema):
+        return [{name: []} for name in self.name]
+
+    def get_security_definition(self, auto_schema):
+        return [
+            build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Token"),
+            {"type": "http", "scheme": "bearer", "description": "The same key: Bearer <key>."},
+        ]
 
 
 def parse_flag(value: str | None, name: str) -> bool:

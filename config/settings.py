@@ -169,16 +169,21 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.api_conventions.error_responses_hook",
+        "learning.api.links.links_hook",
     ],
     # Several serializers have a field called `kind`; name each enum once.
     "ENUM_NAME_OVERRIDES": {
         "QuestionKindEnum": "learning.models.QuestionKind",
         "ResourceKindEnum": "learning.models.ResourceKind",
+        "VisibilityEnum": "learning.models.Visibility",
         "ItemKindEnum": ["section", "flashcard", "quiz", "question", "podcast", "resource"],
         "AttemptStatusEnum": ["in_progress", "grading", "graded"],
         "CardStateEnum": ["new", "learning", "review", "relearning"],
         "JobStateEnum": ["queued", "running", "succeeded", "failed"],
         "VerificationStatusEnum": ["verified", "failed", "uncheckable"],
+        "VerificationItemKindEnum": ["section", "flashcard", "question", "choice"],
+        "JobStepStateEnum": ["pending", "running", "succeeded", "failed"],
+        "ContentKindEnum": "learning.api.serializers.CONTENT_KINDS",
     },
 }
 

@@ -1,13 +1,14 @@
 """The pipeline's REST endpoints: generate a path's content, follow the job, read figures
 and verification. Views parse input, call one service or selector and shape output."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from config.api_conventions import errors
 from content.selectors import (
     job_get,
     job_row,
@@ -16,11 +17,48 @@ from content.selectors import (
     path_verifications,
 )
 from content.services import path_generate
+from learning.api import examples as ex
+from learning.api.examples import example
 from learning.selectors.paths import path_get_for_read
 
 TAGS = ["content"]
 
 
+class JobStepOut(serializers.Serializer):
+    state = serializers.ChoiceField(["pending", "running", "succeeded", "failed"])
+    error = serializers.CharField(allow_blank=True)
+
+
+class JobStepsOut(serializers.Serializer):
+    """Each step once the job has been set up (``{}`` before)."""
+
+    figures = JobStepOut(required=False)
+    verification = JobStepOut(required=False)
+    podcast = JobStepOut(required=False)
+
+
+@extend_schema_serializer(
+    examples=example(
+        "Figures drawn, verification running",
+        {
+            "id": 3,
+            "path": ex.CLONE,
+            "state": "running",
+            "progress": 45,
+            "step": "verification",
+            "error": "",
+            "steps": {
+                "figures": {"state": "succeeded", "error": ""},
+                "verification": {"state": "running", "error": ""},
+                "podcast": {"state": "pending", "error": ""},
+            },
+            "created_at": "2026-11-30T09:00:00Z",
+            "started_at": "2026-11-30T09:00:01Z",
+            "finished_at": None,
+        },
+        response=True,
+    )
+)
 class JobOut(serializers.Serializer):
     id = serializers.IntegerField()
     path = serializers.CharField()
@@ -28,12 +66,25 @@ class JobOut(serializers.Serializer):
     progress = serializers.IntegerField(min_value=0, max_value=100)
     step = serializers.CharField()
     error = serializers.CharField()
-    steps = serializers.DictField(child=serializers.DictField())
+    steps = JobStepsOut()
     created_at = serializers.DateTimeField()
     started_at = serializers.DateTimeField(allow_null=True)
     finished_at = serializers.DateTimeField(allow_null=True)
 
 
+@extend_schema_serializer(
+    examples=example(
+        "The sigmoid and its derivative",
+        {
+            "kernel": "sigmoid",
+            "title": "sigmoid and its derivative",
+            "png_url": "http://127.0.0.1:8000/media/figures/sigmoid.png",
+            "svg_url": "http://127.0.0.1:8000/media/figures/sigmoid.svg",
+            "section_uid": ex.SECTION_UID,
+        },
+        response=True,
+    )
+)
 class FigureOut(serializers.Serializer):
     kernel = serializers.CharField()
     title = serializers.CharField()
@@ -44,8 +95,24 @@ class FigureOut(serializers.Serializer):
     )
 
 
+@extend_schema_serializer(
+    examples=example(
+        "The sigmoid card's claim, verified",
+        {
+            "item_kind": "flashcard",
+            "item_id": 31,
+            "origin_uid": ex.CARD_UID,
+            "claim": "sigmoid.derivative(0)",
+            "status": "verified",
+            "expected": 0.25,
+            "computed": 0.25,
+            "message": "",
+        },
+        response=True,
+    )
+)
 class VerificationOut(serializers.Serializer):
-    item_kind = serializers.CharField()
+    item_kind = serializers.ChoiceField(["section", "flashcard", "question", "choice"])
     item_id = serializers.IntegerField(allow_null=True)
     origin_uid = serializers.CharField()
     claim = serializers.CharField()
@@ -60,7 +127,7 @@ class GenerateView(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "generate"
 
-    @extend_schema(tags=TAGS, request=None, responses={202: JobOut})
+    @extend_schema(tags=TAGS, request=None, responses={202: JobOut, **errors(403)})
     def post(self, request, slug: str):
         """Generate figures, verification and podcast audio (owner or staff): 202 with the
         job; while one is queued or running, that job."""

@@ -7,6 +7,7 @@ never gets in. Errors name the field by its path in the bundle (``quizzes.0.ques
 
 import math
 
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 import kernels
@@ -246,6 +247,18 @@ class ExpressionAnswerSchema(_Strict):
         return attrs
 
 
+@extend_schema_field(
+    PolymorphicProxySerializer(
+        component_name="AnswerKey",
+        serializers=[NumericAnswerSchema, ExpressionAnswerSchema],
+        resource_type_field_name=None,
+    )
+)
+class AnswerKeyField(serializers.JSONField):
+    """A numeric or expression question's key, read as JSON: which of the two shapes it
+    must have depends on the question's kind, so :func:`validate_question` checks it."""
+
+
 class QuestionSchema(ItemSchema):
     kind = serializers.ChoiceField(choices=QuestionKind.choices)
     prompt = serializers.CharField(max_length=5000)
@@ -253,7 +266,13 @@ class QuestionSchema(ItemSchema):
         allow_blank=True, required=False, default="", max_length=20_000
     )
     choices = ChoiceSchema(many=True, required=False, default=list)
-    answer = serializers.JSONField(required=False, allow_null=True, default=None)
+    answer = AnswerKeyField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Numeric: {value, tolerance?, compute?}; expression: {expression, "
+        "variables, tolerance?, compute?}; null for a choice question.",
+    )
 
     def validate(self, attrs):
         return validate_question(attrs)

@@ -3,7 +3,12 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -13,11 +18,18 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from learning.api import examples as ex
+from learning.api.examples import example
 from learning.services.accounts import user_register
 
 User = get_user_model()
 
 
+@extend_schema_serializer(
+    examples=example(
+        "Sign up", {"username": "ada", "password": "correct horse battery staple"}, request=True
+    )
+)
 class RegisterSerializer(serializers.Serializer):
     username = serializers.RegexField(
         r"^[\w.@+-]+\Z",
@@ -41,10 +53,14 @@ class RegisterSerializer(serializers.Serializer):
         return attrs
 
 
+@extend_schema_serializer(examples=example("Your token", {"token": ex.TOKEN}, response=True))
 class TokenOutSerializer(serializers.Serializer):
     token = serializers.CharField()
 
 
+@extend_schema_serializer(
+    examples=example("Signed up", {"username": "ada", "token": ex.TOKEN}, response=True)
+)
 class RegisteredSerializer(TokenOutSerializer):
     username = serializers.CharField()
 
@@ -69,7 +85,22 @@ class TokenView(_AuthView):
     def get_authenticate_header(self, request) -> str:
         return "Token"  # wrong credentials are a 401, as for a bad token
 
-    @extend_schema(request=AuthTokenSerializer, responses={200: TokenOutSerializer}, tags=["auth"])
+    @extend_schema(
+        request=AuthTokenSerializer,
+        responses={
+            200: TokenOutSerializer,
+            401: OpenApiResponse(description="Wrong username or password."),
+        },
+        tags=["auth"],
+        examples=[
+            OpenApiExample(
+                "Sign in",
+                {"username": "ada", "password": "correct horse battery staple"},
+                request_only=True,
+            ),
+            OpenApiExample("Your token", {"token": ex.TOKEN}, response_only=True),
+        ],
+    )
     def post(self, request):
         data = AuthTokenSerializer(data=request.data, context={"request": request})
         if not data.is_valid():

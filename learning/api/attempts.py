@@ -13,7 +13,7 @@ from celery.exceptions import TimeoutError as CeleryTimeout
 from django.conf import settings
 from django.urls import path as route
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -24,6 +24,8 @@ from config.api_conventions import PAGE, PAGE_SIZE, Pages, paginated
 from config.errors import InvalidInput, NotFound
 from kernels.expressions import ExpressionError
 from kernels.typeset import formula_latex
+from learning.api import examples as ex
+from learning.api.examples import example
 from learning.grading import RegradeQuiz
 from learning.models import Question, QuestionKind
 from learning.rendering import render_formula
@@ -45,6 +47,7 @@ MAX_ANSWERS = 500
 # --- input and (for the schema) output -------------------------------------------------------
 
 
+@extend_schema_serializer(examples=example("A formula", ex.CHECK_IN, request=True))
 class GivenIn(serializers.Serializer):
     """Exactly one of ``choices`` (ids), ``value`` (a number) or ``expression`` (a formula)."""
 
@@ -63,10 +66,14 @@ class AnswerIn(GivenIn):
     question = serializers.IntegerField()
 
 
+@extend_schema_serializer(
+    examples=example("A formula, a number and a choice", ex.SUBMIT, request=True)
+)
 class SubmitIn(serializers.Serializer):
     answers = AnswerIn(many=True, max_length=MAX_ANSWERS)
 
 
+@extend_schema_serializer(examples=example("Started", ex.ATTEMPT, response=True))
 class AttemptOut(serializers.Serializer):
     id = serializers.IntegerField()
     quiz = serializers.IntegerField()
@@ -81,27 +88,45 @@ class AttemptOut(serializers.Serializer):
     )
 
 
+class GivenOut(serializers.Serializer):
+    """An answer as given: one of the three."""
+
+    choices = serializers.ListField(child=serializers.IntegerField(), required=False)
+    value = serializers.JSONField(required=False, help_text="A number, or its decimal text.")
+    expression = serializers.CharField(required=False)
+
+
+class ExpectedOut(serializers.Serializer):
+    """The right answer: ``{choices}``, ``{value, tolerance}`` or ``{expression}``."""
+
+    choices = serializers.ListField(child=serializers.IntegerField(), required=False)
+    value = serializers.FloatField(required=False)
+    tolerance = serializers.CharField(required=False)
+    expression = serializers.CharField(required=False)
+
+
 class ResultOut(serializers.Serializer):
     question = serializers.IntegerField()
-    answer = serializers.JSONField(allow_null=True, help_text="As given; null if left out.")
+    answer = GivenOut(allow_null=True, help_text="As given; null if left out.")
     correct = serializers.BooleanField()
     score = serializers.FloatField()
     feedback = serializers.CharField()
     explanation = serializers.CharField()
-    expected = serializers.JSONField(
-        help_text="{choices: [ids]}, {value, tolerance} or {expression}"
-    )
+    expected = ExpectedOut(allow_null=True, help_text="Null when the answer could not be read.")
 
 
+@extend_schema_serializer(examples=example("Graded", ex.GRADED, response=True))
 class AttemptResultOut(AttemptOut):
     results = ResultOut(many=True)
 
 
+@extend_schema_serializer(examples=example("Grading", ex.GRADING, response=True))
 class StatusOut(serializers.Serializer):
     status = serializers.CharField()
     poll = serializers.CharField(required=False, help_text="Where to ask again (check only).")
 
 
+@extend_schema_serializer(examples=example("Right", ex.VERDICT, response=True))
 class VerdictOut(serializers.Serializer):
     correct = serializers.BooleanField()
     feedback = serializers.CharField()
@@ -114,22 +139,35 @@ class StatsRowOut(serializers.Serializer):
     max_score = serializers.FloatField(allow_null=True)
 
 
+@extend_schema_serializer(
+    examples=example("Two attempts, one after opening the keys", ex.ATTEMPT_STATS, response=True)
+)
 class StatsOut(serializers.Serializer):
     unseen_keys = StatsRowOut()
     keys_seen = StatsRowOut()
 
 
+@extend_schema_serializer(examples=example("Typed so far", ex.PREVIEW_IN, request=True))
 class PreviewIn(serializers.Serializer):
     expression = serializers.CharField(trim_whitespace=False, allow_blank=True)
 
 
+class PreviewErrorOut(serializers.Serializer):
+    message = serializers.CharField()
+    position = serializers.IntegerField(allow_null=True, help_text="The column, when known.")
+
+
+@extend_schema_serializer(examples=example("Typeset", ex.PREVIEW, response=True))
 class PreviewOut(serializers.Serializer):
     latex = serializers.CharField(allow_null=True)
     mathml = serializers.CharField(allow_null=True)
     variables = serializers.ListField(child=serializers.CharField())
-    error = serializers.JSONField(required=False, help_text="{message, position}")
+    error = PreviewErrorOut(required=False, help_text="The formula cannot be read (yet).")
 
 
+@extend_schema_serializer(
+    examples=example("Only show what would change", ex.REGRADE_IN, request=True)
+)
 class RegradeIn(serializers.Serializer):
     dry_run = serializers.BooleanField(default=True)
 
@@ -142,6 +180,7 @@ class RegradeChangeOut(serializers.Serializer):
     questions = serializers.ListField(child=serializers.IntegerField())
 
 
+@extend_schema_serializer(examples=example("One attempt gains a point", ex.REGRADE, response=True))
 class RegradeOut(serializers.Serializer):
     dry_run = serializers.BooleanField()
     changes = RegradeChangeOut(many=True)

@@ -5,13 +5,17 @@ Each view parses its input, calls one service (``path_clone``, ``path_sync``) or
 """
 
 from django.urls import path as route
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from config.api_conventions import errors
+from learning.api import examples as ex
+from learning.api.examples import example
+from learning.api.serializers import ITEM_KINDS, ItemContentOut
 from learning.selectors.clones import path_updates
 from learning.selectors.paths import path_get_for_read, path_get_for_write
 from learning.services.clone_path import path_clone
@@ -20,6 +24,7 @@ from learning.services.sync_path import path_sync
 MAX_UIDS = 20_000
 
 
+@extend_schema_serializer(examples=example("Cloned", ex.CLONED, response=True))
 class ClonedSerializer(serializers.Serializer):
     slug = serializers.SlugField(help_text="Your clone's slug.")
     cloned_from = serializers.SlugField(help_text="The slug of the path you cloned.")
@@ -27,9 +32,7 @@ class ClonedSerializer(serializers.Serializer):
 
 class ItemEntrySerializer(serializers.Serializer):
     origin_uid = serializers.UUIDField()
-    kind = serializers.ChoiceField(
-        ["section", "flashcard", "quiz", "question", "podcast", "resource"]
-    )
+    kind = serializers.ChoiceField(ITEM_KINDS)
     title = serializers.CharField(help_text="Title, card front or prompt, cut at 120 characters.")
 
 
@@ -39,13 +42,16 @@ class ConflictSerializer(ItemEntrySerializer):
         "holds items you keep; deleted by you, changed upstream; no common base; your path "
         "already has a podcast."
     )
-    upstream = serializers.JSONField(allow_null=True, help_text="Upstream's content, or null.")
-    yours = serializers.JSONField(
+    upstream = ItemContentOut(allow_null=True, help_text="Upstream's content, or null.")
+    yours = ItemContentOut(
         allow_null=True,
         help_text="Your content, or null (a new upstream item, or one you deleted).",
     )
 
 
+@extend_schema_serializer(
+    examples=example("One change to follow, one conflict", ex.UPDATES, response=True)
+)
 class UpdatesSerializer(serializers.Serializer):
     added = ItemEntrySerializer(many=True)
     changed = ItemEntrySerializer(many=True)
@@ -55,6 +61,7 @@ class UpdatesSerializer(serializers.Serializer):
     source_version = serializers.IntegerField()
 
 
+@extend_schema_serializer(examples=example("Keep your card", ex.SYNC_IN, request=True))
 class SyncInSerializer(serializers.Serializer):
     decline = serializers.ListField(
         child=serializers.UUIDField(), required=False, default=list, max_length=MAX_UIDS
@@ -70,6 +77,7 @@ class AppliedSerializer(serializers.Serializer):
     removed = ItemEntrySerializer(many=True)
 
 
+@extend_schema_serializer(examples=example("Synced", ex.SYNCED, response=True))
 class SyncedSerializer(serializers.Serializer):
     applied = AppliedSerializer()
     declined = ItemEntrySerializer(many=True)
@@ -109,7 +117,13 @@ class PathUpdatesView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: UpdatesSerializer}, tags=["clones"])
+    @extend_schema(
+        responses={
+            200: UpdatesSerializer,
+            **errors(403, _409="Upstream is gone, or no longer shared with you."),
+        },
+        tags=["clones"],
+    )
     def get(self, request, slug: str):
         clone = path_get_for_write(slug=slug, user=request.user)
         return Response(path_updates(path=clone, user=request.user))
@@ -134,7 +148,14 @@ class PathSyncView(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "sync"
 
-    @extend_schema(request=SyncInSerializer, responses={200: SyncedSerializer}, tags=["clones"])
+    @extend_schema(
+        request=SyncInSerializer,
+        responses={
+            200: SyncedSerializer,
+            **errors(403, _409="Upstream is gone, or no longer shared with you."),
+        },
+        tags=["clones"],
+    )
     def post(self, request, slug: str):
         clone = path_get_for_write(slug=slug, user=request.user)
         data = SyncInSerializer(data=request.data)

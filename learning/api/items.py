@@ -21,7 +21,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api_conventions import PAGE, PAGE_SIZE, Pages, paginated
+from config.api_conventions import PAGE, PAGE_SIZE, Pages, errors, paginated
 from config.errors import Forbidden, InvalidInput
 from learning.api import serializers as io
 from learning.models import Flashcard, Question, Quiz, Resource, Section
@@ -137,18 +137,20 @@ def _views(model, kind: str, write, out, detail_base=_ItemDetailView):
         get=extend_schema(
             tags=tags,
             parameters=list_params,
-            responses=paginated(out),
+            responses={200: paginated(out), **errors(403)},
             operation_id=f"v1_paths_{kind}_list",
             summary=f"The path's {kind} (owner and staff; keys included)",
         ),
         post=extend_schema(
-            tags=tags, request=write, responses={201: out}, summary=f"Add to {kind}"
+            tags=tags, request=write, responses={201: out, **errors(403)}, summary=f"Add to {kind}"
         ),
     )(type(f"{model.__name__}ListView", (_ItemListView,), {"model": model, "write": write}))
     detail = extend_schema_view(
         get=extend_schema(tags=tags, responses=out, summary="Read one (key for owner and staff)"),
-        patch=extend_schema(tags=tags, request=write, responses=out, summary="Change one"),
-        delete=extend_schema(tags=tags, responses={204: None}, summary="Delete one"),
+        patch=extend_schema(
+            tags=tags, request=write, responses={200: out, **errors(403)}, summary="Change one"
+        ),
+        delete=extend_schema(tags=tags, responses={204: None, **errors(403)}, summary="Delete one"),
     )(type(f"{model.__name__}DetailView", (detail_base,), {"model": model, "write": write}))
     return listing, detail
 

@@ -18,8 +18,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from config.api_conventions import PAGE, PAGE_SIZE, Pages, paginated, parse_flag
-from learning.api.serializers import BundleOut, PathSummaryOut, PathWrite, TreeOut
+from config.api_conventions import PAGE, PAGE_SIZE, Pages, errors, paginated, parse_flag
+from learning.api.serializers import Bundle, PathSummaryOut, PathWrite, TreeOut
 from learning.selectors.bundles import path_export
 from learning.selectors.paths import (
     path_get_for_write,
@@ -102,7 +102,7 @@ class PathDetailView(APIView):
             body = path_tree_bytes(path, preview=preview)
         return HttpResponse(body, content_type="application/json", headers=headers)
 
-    @extend_schema(tags=TAGS, request=PathWrite, responses=PathSummaryOut)
+    @extend_schema(tags=TAGS, request=PathWrite, responses={200: PathSummaryOut, **errors(403)})
     def patch(self, request, slug: str):
         """Change title, summary, key_points or visibility (owner or staff); bumps the version."""
         path = path_get_for_write(slug=slug, user=request.user)
@@ -111,7 +111,7 @@ class PathDetailView(APIView):
         path_update(path=path, data=data.validated_data)
         return Response(_summary_of(path))
 
-    @extend_schema(tags=TAGS, responses={204: None})
+    @extend_schema(tags=TAGS, responses={204: None, **errors(403)})
     def delete(self, request, slug: str):
         """Delete the path and everything in it (owner or staff)."""
         path_delete(path=path_get_for_write(slug=slug, user=request.user))
@@ -121,7 +121,7 @@ class PathDetailView(APIView):
 class PathExportView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(tags=TAGS, responses=BundleOut)
+    @extend_schema(tags=TAGS, responses={200: Bundle, **errors(403)})
     def get(self, request, slug: str):
         """The whole path as a JSON bundle file, keys included (owner or staff); marks
         the path's quizzes as having had their keys seen by you."""
@@ -139,7 +139,7 @@ class PathImportView(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "import"
 
-    @extend_schema(tags=TAGS, request=BundleOut, responses={201: PathSummaryOut})
+    @extend_schema(tags=TAGS, request=Bundle, responses={201: PathSummaryOut})
     def post(self, request):
         """A new private path of yours from a bundle: all of it, or nothing and a 400."""
         path = path_import(data=request.data, owner=request.user, visibility="private")

@@ -11,13 +11,21 @@ from django.http import HttpResponse
 from django.urls import path as route
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api_conventions import errors
 from config.errors import Forbidden, InvalidInput
+from learning.api import examples as ex
+from learning.api.examples import example
 from learning.selectors.anki import path_apkg
 from learning.selectors.paths import path_get_for_read, path_sees_whole
 from learning.selectors.reviews import (
@@ -39,6 +47,8 @@ from learning.services.reviews import (
 )
 
 TAGS = ["reviews"]
+NO_PATH = "No path of that slug among yours."
+NO_CARD = "A flashcard that is not of your paths."
 PATH_PARAM = OpenApiParameter(
     "path", OpenApiTypes.STR, description="Only this path's cards (slug)."
 )
@@ -46,6 +56,7 @@ PATH_PARAM = OpenApiParameter(
 # --- input ---------------------------------------------------------------------------------
 
 
+@extend_schema_serializer(examples=example("Good, on the phone", ex.REVIEW_IN, request=True))
 class ReviewIn(serializers.Serializer):
     flashcard = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     rating = serializers.IntegerField(
@@ -61,10 +72,12 @@ class ReviewIn(serializers.Serializer):
     device = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 
+@extend_schema_serializer(examples=example("Offline reviews", ex.BATCH_IN, request=True))
 class ReviewBatchIn(serializers.Serializer):
     reviews = ReviewIn(many=True, max_length=BATCH_MAX)
 
 
+@extend_schema_serializer(examples=example("Settings", ex.SETTINGS_IN, request=True))
 class ReviewSettingsIn(serializers.Serializer):
     desired_retention = serializers.FloatField(min_value=0.70, max_value=0.97, required=False)
     new_per_day = serializers.IntegerField(min_value=0, max_value=9999, required=False)
@@ -73,6 +86,7 @@ class ReviewSettingsIn(serializers.Serializer):
 # --- output (schema only) ------------------------------------------------------------------
 
 
+@extend_schema_serializer(examples=example("The card after a Good", ex.CARD_STATE, response=True))
 class ReviewCardOut(serializers.Serializer):
     flashcard = serializers.IntegerField()
     state = serializers.ChoiceField(["new", "learning", "review", "relearning"])
@@ -93,6 +107,7 @@ class ReviewBatchRowOut(serializers.Serializer):
     result = ReviewCardOut()
 
 
+@extend_schema_serializer(examples=example("Applied", ex.BATCH, response=True))
 class ReviewBatchOut(serializers.Serializer):
     results = ReviewBatchRowOut(many=True)
 
@@ -111,6 +126,7 @@ class NextIntervalsOut(serializers.Serializer):
     easy = serializers.IntegerField()
 
 
+@extend_schema_serializer(examples=example("A new card", ex.DUE, response=True))
 class DueCardOut(serializers.Serializer):
     flashcard = QueueCardOut()
     due = serializers.DateTimeField(allow_null=True, help_text="Null for a new card.")
@@ -126,6 +142,7 @@ class UndoneReviewOut(serializers.Serializer):
     reviewed_at = serializers.DateTimeField()
 
 
+@extend_schema_serializer(examples=example("Undone", ex.UNDONE, response=True))
 class ReviewUndoOut(serializers.Serializer):
     undone = UndoneReviewOut()
     card = ReviewCardOut()
@@ -143,6 +160,7 @@ class ForecastDayOut(serializers.Serializer):
     due = serializers.IntegerField()
 
 
+@extend_schema_serializer(examples=example("A week in", ex.REVIEW_STATS, response=True))
 class ReviewStatsOut(serializers.Serializer):
     counts = StateCountsOut(help_text="Cards by state, suspended ones apart.")
     suspended = serializers.IntegerField()
@@ -164,6 +182,7 @@ class OptimizationOut(serializers.Serializer):
     reason = serializers.CharField()
 
 
+@extend_schema_serializer(examples=example("The defaults", ex.SETTINGS, response=True))
 class ReviewSettingsOut(serializers.Serializer):
     desired_retention = serializers.FloatField()
     new_per_day = serializers.IntegerField()
@@ -172,6 +191,7 @@ class ReviewSettingsOut(serializers.Serializer):
     last_optimization = OptimizationOut(allow_null=True)
 
 
+@extend_schema_serializer(examples=example("Queued", ex.QUEUED, response=True))
 class OptimizeQueuedOut(serializers.Serializer):
     status = serializers.CharField(help_text='Always "queued".')
 
@@ -205,7 +225,7 @@ class DueView(_ReviewsView):
             PATH_PARAM,
             OpenApiParameter("limit", OpenApiTypes.INT, description="1–500, default 20."),
         ],
-        responses=DueCardOut(many=True),
+        responses={200: DueCardOut(many=True), **errors(_404=NO_PATH)},
     )
     def get(self, request):
         """The cards to review now: due ones, oldest first, then new ones up to your daily
@@ -222,6 +242,7 @@ class ReviewView(_ReviewsView):
         responses={
             201: ReviewCardOut,
             200: OpenApiResponse(ReviewCardOut, description="A repeat."),
+            **errors(_404=NO_CARD),
         },
     )
     def post(self, request):
@@ -235,7 +256,9 @@ class ReviewView(_ReviewsView):
 
 
 class BatchView(_ReviewsView):
-    @extend_schema(tags=TAGS, request=ReviewBatchIn, responses=ReviewBatchOut)
+    @extend_schema(
+        tags=TAGS, request=ReviewBatchIn, responses={200: ReviewBatchOut, **errors(_404=NO_CARD)}
+    )
     def post(self, request):
         """Offline reviews (up to 1,000), merged in ``reviewed_at`` order, idempotent per
         ``client_id``; one bad review refuses the whole batch and stores nothing."""
@@ -247,7 +270,11 @@ class BatchView(_ReviewsView):
 
 
 class UndoView(_ReviewsView):
-    @extend_schema(tags=TAGS, request=None, responses=ReviewUndoOut)
+    @extend_schema(
+        tags=TAGS,
+        request=None,
+        responses={200: ReviewUndoOut, **errors(_404="Nothing left to undo.")},
+    )
     def post(self, request):
         """Undo your last review (the last received): kept in the log, marked undone, its
         card replayed without it. 404 when there is nothing to undo."""
@@ -255,7 +282,11 @@ class UndoView(_ReviewsView):
 
 
 class StatsView(_ReviewsView):
-    @extend_schema(tags=TAGS, parameters=[PATH_PARAM], responses=ReviewStatsOut)
+    @extend_schema(
+        tags=TAGS,
+        parameters=[PATH_PARAM],
+        responses={200: ReviewStatsOut, **errors(_404=NO_PATH)},
+    )
     def get(self, request):
         """Counts by state, reviews, measured retention, a 30-day forecast, the streak."""
         path = _path_of(request)
@@ -303,7 +334,13 @@ class UnsuspendView(SuspendView):
 class ExportApkgView(APIView):
     @extend_schema(
         tags=["paths"],
-        responses={(200, "application/apkg"): OpenApiTypes.BINARY},
+        # The answer is ``application/apkg``; generated clients know no such type, so the
+        # generic binary type is declared beside it (they download it as a file).
+        responses={
+            (200, "application/apkg"): OpenApiTypes.BINARY,
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            **errors(403),
+        },
     )
     def get(self, request, slug: str):
         """The path's flashcards as an Anki package (owner and staff): importing a newer

@@ -1,8 +1,8 @@
 """URLs of the REST API v1 (mounted at ``/api/v1/``)."""
 
 from django.urls import include, path
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -11,21 +11,41 @@ from rest_framework.reverse import reverse
 from learning.api import accounts, paths
 from learning.api.items import ITEM_VIEWS
 
+#: The entry points the root lists, each with the URL name it reverses.
+ENTRY_POINTS = {
+    "register": "api:register",
+    "token": "api:token",
+    "paths": "api:paths",
+    "schema": "schema",
+    "docs": "docs",
+}
 
-@extend_schema(responses=OpenApiTypes.OBJECT, tags=["root"])
+
+@extend_schema(
+    responses=inline_serializer("ApiRoot", {name: serializers.URLField() for name in ENTRY_POINTS}),
+    tags=["root"],
+    examples=[
+        OpenApiExample(
+            "The entry points",
+            {
+                name: f"http://127.0.0.1:8000/api/{where}"
+                for name, where in [
+                    ("register", "v1/auth/register/"),
+                    ("token", "v1/auth/token/"),
+                    ("paths", "v1/paths/"),
+                    ("schema", "schema/"),
+                    ("docs", "docs/"),
+                ]
+            },
+            response_only=True,
+        )
+    ],
+)
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def api_root(request, format=None):  # noqa: A002 - DRF passes `format`
     """The entry points of the API."""
-    return Response(
-        {
-            "register": reverse("api:register", request=request),
-            "token": reverse("api:token", request=request),
-            "paths": reverse("api:paths", request=request),
-            "schema": reverse("schema", request=request),
-            "docs": reverse("docs", request=request),
-        }
-    )
+    return Response({name: reverse(url, request=request) for name, url in ENTRY_POINTS.items()})
 
 
 item_urls = [

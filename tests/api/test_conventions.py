@@ -69,10 +69,13 @@ def test_the_schema_documents_pages_and_errors(client):
     component = schema["components"]["schemas"][page.rsplit("/", 1)[1]]
     assert set(component["properties"]) == {"count", "next", "previous", "results"}
     assert "page" in {p["name"] for p in listing["parameters"]}
+    assert "404" in listing["responses"]  # a page past the last
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():
-            assert "404" in operation["responses"], (method, path)
-            error = operation["responses"]["404"]["content"]["application/json"]["schema"]
-            assert error == {"$ref": "#/components/schemas/Error"}
+            assert "400" in operation["responses"], (method, path)
+            for status, answer in operation["responses"].items():
+                if status >= "400":
+                    error = answer["content"]["application/json"]["schema"]
+                    assert error == {"$ref": "#/components/schemas/Error"}, (method, path)
     write = schema["paths"]["/api/v1/paths/import/"]["post"]
     assert set(write["requestBody"]["content"]) == {"application/json"}
