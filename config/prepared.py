@@ -15,7 +15,7 @@ wraps it in ``%``) loses the stand-in, and compiling refuses with ``ValueError``
 """
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import count
 from uuid import UUID
 
@@ -120,7 +120,7 @@ def _stand_in(kind: type):
     if kind is str:
         return f"\x01prepared-{serial}\x01"
     if kind is datetime:
-        return datetime(1900, 1, 1, microsecond=serial, tzinfo=UTC)
+        return datetime(1900, 1, 1, tzinfo=UTC) + timedelta(microseconds=serial)
     if kind is UUID:
         return UUID(int=(1 << 127) + serial)
     raise TypeError(f"Prepared values are int, str, datetime or UUID, not {kind.__name__}.")
