@@ -41,6 +41,7 @@ from learning.services.reviews import (
     BATCH_MAX,
     card_suspend,
     review_decks_refresh,
+    review_session_start,
     review_settings_update,
     review_undo,
     reviews_submit,
@@ -230,9 +231,12 @@ class DueView(_ReviewsView):
     def get(self, request):
         """The cards to review now: due ones, oldest first, then new ones up to your daily
         limit. Each carries the interval (seconds) each rating would give now."""
-        path, limit = _path_of(request), _limit_of(request)
-        review_decks_refresh(user=request.user, path=path)
-        return Response(due_cards(user=request.user, path=path, limit=limit, now=timezone.now()))
+        slug, limit, now = request.query_params.get("path"), _limit_of(request), timezone.now()
+        if slug:
+            _, queue = review_session_start(user=request.user, slug=slug, now=now, limit=limit)
+            return Response(queue)
+        review_decks_refresh(user=request.user)
+        return Response(due_cards(user=request.user, limit=limit, now=now))
 
 
 class ReviewView(_ReviewsView):

@@ -5,19 +5,20 @@ paths); staff may review any path's. Someone else's card is a 404, like any path
 cannot see. "Today" is the UTC day.
 
 The review page (``/paths/<slug>/flashcards/``) reads what the API reads:
-``reviewable_path`` for the slug, ``services.reviews.review_decks_refresh`` then
-``due_cards(path=…)`` for the session (each row has the next interval of every rating for
-the buttons), and submits each answer with ``services.reviews.reviews_submit`` (a list of
+``services.reviews.review_session_start`` (``queue_head``: the path with the learner's
+deck version, settings and new cards today in one query; the deck refreshed if the path
+changed; then ``due_cards(path=…)``, due and new cards in one query, each row with the
+next interval of every rating for the buttons), and submits each answer with ``services.reviews.reviews_submit`` (a list of
 one, ``client_id`` made by the page so a double click counts once); ``review_stats`` for
 the summary.
 """
 
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from datetime import datetime, time, timedelta
 from functools import cache as cache_per_process
 
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, Window
 from django.db.models.functions import TruncDate
 
 from config.errors import NotFound
@@ -179,33 +180,126 @@ def new_introduced_today(*, user, now: datetime) -> int:
     return found[0] if found else 0
 
 
-def due_cards(*, user, path: Path | None = None, limit: int = 20, now: datetime) -> list[dict]:
+_PATH_COLUMNS = tuple(field.attname for field in Path._meta.concrete_fields)
+#: What the queue needs of a learner's settings (ReviewSettings' fields).
+_QUEUE_SETTINGS = ("desired_retention", "new_per_day", "parameters")
+
+
+def _queue_head_query(slug: str, user_id: int, since: datetime) -> QuerySet:
+    def of_learner(model, column: str, **match) -> Subquery:
+        return Subquery(model.objects.filter(user_id=user_id, **match).values(column)[:1])
+
+    new_today = (
+        ReviewCard.objects.filter(user_id=user_id, first_review__gte=since)
+        .order_by()
+        .values("user_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Path.objects.filter(slug=slug, owner_id=user_id)
+        .order_by()
+        .annotate(
+            deck=of_learner(ReviewDeck, "version", path_id=OuterRef("pk")),
+            **{f"settings_{name}": of_learner(ReviewSettings, name) for name in _QUEUE_SETTINGS},
+            new_today=Subquery(new_today),
+        )
+        .values_list(
+            *_PATH_COLUMNS, "deck", *(f"settings_{name}" for name in _QUEUE_SETTINGS), "new_today"
+        )
+    )
+
+
+_QUEUE_HEAD = Prepared(_queue_head_query, slug=str, user_id=int, since=datetime)
+
+
+@dataclass(frozen=True)
+class QueueHead:
+    """What a review session of one path starts from."""
+
+    path: Path
+    #: The path's version when the learner's deck was last made complete (None: never).
+    deck_version: int | None
+    settings: ReviewSettings
+    new_today: int
+
+
+def queue_head(*, user, slug: str, now: datetime) -> QueueHead:
+    """The learner's path ``slug`` to review (404 if it is not one of theirs), with their
+    deck's version, their settings and the new cards they began today: one query (the
+    hot case of SPEC §8; staff reviewing any path read them one by one)."""
+    if user.is_staff:
+        path = reviewable_path(user=user, slug=slug)
+        deck = deck_version.first(user_id=user.pk, path_id=path.pk)
+        return QueueHead(
+            path,
+            deck[0] if deck else None,
+            review_settings_of(user=user),
+            new_introduced_today(user=user, now=now),
+        )
+    row = _QUEUE_HEAD.first(slug=slug, user_id=user.pk, since=day_start(now))
+    if row is None:
+        raise NotFound(f"No path {slug!r} of yours to review. Clone it first.")
+    width = len(_PATH_COLUMNS)
+    deck, *chosen, new_today = row[width:]
+    settings = ReviewSettings(user_id=user.pk)
+    for name, value in zip(_QUEUE_SETTINGS, chosen, strict=True):
+        if value is not None:  # None: no settings saved, the defaults stand
+            setattr(settings, name, value)
+    return QueueHead(
+        Path.from_db(DEFAULT_DB_ALIAS, _PATH_COLUMNS, row[:width]), deck, settings, new_today or 0
+    )
+
+
+def due_cards(
+    *,
+    user,
+    path: Path | None = None,
+    limit: int = 20,
+    now: datetime,
+    settings: ReviewSettings | None = None,
+    new_today: int | None = None,
+) -> list[dict]:
     """The cards to review now: those due, oldest due first, then new cards (in the order
     they were added) up to the learner's daily new limit less the new cards already
-    introduced today. Each row carries the interval each rating would give."""
-    settings = review_settings_of(user=user)
+    introduced today. Each row carries the interval each rating would give. ``settings``
+    and ``new_today``, when the caller read them already (``queue_head``), are not read
+    again."""
+    settings = settings or review_settings_of(user=user)
+    if new_today is None:
+        new_today = new_introduced_today(user=user, now=now)
+    new_room = max(min(limit, settings.new_per_day - new_today), 0)
     values = {"user_id": user.pk} | ({"path_id": path.pk} if path is not None else {})
-    due = _queue_query(DUE, path is not None, limit).rows(now=now, **values)
-    room = min(limit - len(due), settings.new_per_day - new_introduced_today(user=user, now=now))
-    new = _queue_query(NEW, path is not None, room).rows(**values) if room > 0 else []
-    return [_queue_row(row, settings, now) for row in [*due, *new]]
+    rows = _queue_query(path is not None, limit, new_room).rows(now=now, **values)
+    # One query for both (UNION ALL, which keeps no order): each sorted as it was chosen.
+    due = sorted((row for row in rows if row[0] == DUE), key=_in_order(DUE))
+    new = sorted((row for row in rows if row[0] == NEW), key=_in_order(NEW))
+    return [_queue_row(row[1:], settings, now) for row in [*due, *new[: limit - len(due)]]]
 
 
 DUE, NEW = "due", "new"
-_QUEUE_COLUMNS = (*_STATE_COLUMNS, "flashcard__front", "flashcard__back", "path__slug")
+_QUEUE_COLUMNS = ("id", *_STATE_COLUMNS, "flashcard__front", "flashcard__back", "path__slug")
+_QUEUE_ORDER = {DUE: ("due", "id"), NEW: ("path_id", "flashcard_id")}
+
+
+def _in_order(which: str):
+    """The sort key of ``which`` queue's rows (``queue`` then ``_QUEUE_COLUMNS``)."""
+    at = [1 + _QUEUE_COLUMNS.index(column) for column in _QUEUE_ORDER[which]]
+    return lambda row: tuple(row[i] for i in at)
 
 
 @cache_per_process
-def _queue_query(which: str, of_path: bool, limit: int) -> Prepared:
-    """The first ``limit`` due (or new) cards of a learner (of one path), with their
-    flashcard and path, as a prepared query (one per limit: it sits inside the SQL).
+def _queue_query(of_path: bool, limit: int, new_limit: int) -> Prepared:
+    """The first ``limit`` due cards and ``new_limit`` new cards of a learner (of one
+    path), with their flashcard and path, as one prepared query (one per pair of limits:
+    they sit inside the SQL). Each row starts with ``DUE`` or ``NEW``, then
+    ``_QUEUE_COLUMNS``.
 
-    The limit is applied in a subquery before the join: joined directly, PostgreSQL may
+    Each limit is applied in a subquery before the join: joined directly, PostgreSQL may
     merge-join the index of new cards with the whole flashcard table (200 ms for 100,000
     cards instead of 0.1)."""
-    order = ("due", "id") if which == DUE else ("path_id", "flashcard_id")
 
-    def first(**values) -> QuerySet:
+    def chosen(which: str, how_many: int, values: dict) -> QuerySet:
         cards = ReviewCard.objects.filter(user_id=values["user_id"], suspended=False)
         if of_path:
             cards = cards.filter(path_id=values["path_id"])
@@ -213,13 +307,20 @@ def _queue_query(which: str, of_path: bool, limit: int) -> Prepared:
             cards = cards.filter(due__isnull=False, due__lte=values["now"])
         else:
             cards = cards.filter(state=CardState.NEW)
-        chosen = cards.order_by(*order).values("pk")[:limit]
+        first = cards.order_by(*_QUEUE_ORDER[which]).values("pk")[:how_many]
         return (
-            ReviewCard.objects.filter(pk__in=chosen).order_by(*order).values_list(*_QUEUE_COLUMNS)
+            ReviewCard.objects.filter(pk__in=first)
+            .annotate(queue=Value(which))
+            .order_by()
+            .values_list("queue", *_QUEUE_COLUMNS)
         )
 
+    def both(**values) -> QuerySet:
+        due = chosen(DUE, limit, values)
+        return due.union(chosen(NEW, new_limit, values), all=True) if new_limit else due
+
     kinds = {"user_id": int} | ({"path_id": int} if of_path else {})
-    return Prepared(first, **kinds, **({"now": datetime} if which == DUE else {}))
+    return Prepared(both, **kinds, now=datetime)
 
 
 def _queue_row(row: tuple, settings: ReviewSettings, now: datetime) -> dict:

@@ -49,9 +49,9 @@ from learning.selectors.reviews import (
     deck_version,
     due_cards,
     iso,
+    queue_head,
     review_settings_of,
     reviewable_flashcards,
-    reviewable_path,
     settings_row,
 )
 
@@ -374,8 +374,19 @@ def review_decks_refresh(*, user, path: Path | None = None) -> None:
 
 
 def review_session_start(*, user, slug: str, now: datetime, limit: int) -> tuple[Path, list[dict]]:
-    """What the review page opens with: the learner's path ``slug`` (404 if it is not one
-    they review), its deck brought up to date, and its due queue (``due_cards`` rows)."""
-    path = reviewable_path(user=user, slug=slug)
-    review_decks_refresh(user=user, path=path)
-    return path, due_cards(user=user, path=path, limit=limit, now=now)
+    """What a review session opens with (the review page, ``GET reviews/due/?path=``):
+    the learner's path ``slug`` (404 if it is not one they review), its deck brought up
+    to date, and its due queue (``due_cards`` rows). Two queries when the deck is up to
+    date (SPEC §8's hot read)."""
+    head = queue_head(user=user, slug=slug, now=now)
+    if head.deck_version != head.path.version:
+        review_decks_refresh(user=user, path=head.path)
+    queue = due_cards(
+        user=user,
+        path=head.path,
+        limit=limit,
+        now=now,
+        settings=head.settings,
+        new_today=head.new_today,
+    )
+    return head.path, queue

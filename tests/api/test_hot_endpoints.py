@@ -21,7 +21,7 @@ HOT = {
     "tree": (1, "the path's head"),
     "list": (2, "the count and the page; rows from the cache"),
     "item": (1, "the item with its path's owner and visibility"),
-    "due": (6, "path, deck, settings, due cards, new today, new cards"),
+    "due": (2, "path with deck, settings and new today; due and new cards"),
     "review": (8, "card, lock, client id, settings, upsert, insert; a transaction around"),
     "submit": (6, "attempt; key views, update, insert in a transaction; the quiz from memory"),
 }

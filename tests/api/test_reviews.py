@@ -246,6 +246,29 @@ def test_due_cards_come_oldest_first_then_new_ones(learner, learner_api, deck):
     assert learner_api.get(URL + "due/", {"limit": "ten"}).status_code == 400
 
 
+@pytest.mark.parametrize("limit", [2, 4, 20])
+def test_the_queue_of_one_path_reads_the_learners_settings_and_new_today(
+    learner, learner_api, deck, limit
+):
+    """``?path=`` reads the path, the deck's version, the settings and today's new cards
+    in one query: what it answers is what the learner-wide queue answers over one path."""
+    ReviewSettings.objects.create(user=learner, new_per_day=2, desired_retention=0.8)
+    ids = list(Flashcard.objects.filter(path=deck).order_by("id").values_list("pk", flat=True))
+    Flashcard.objects.filter(path=deck).update(created_at=timezone.now() - timedelta(days=60))
+    learner_api.post(URL, review(ids[3], 1, reviewed_at=ago(days=2)), format="json")
+    learner_api.post(URL, review(ids[5], 1, reviewed_at=ago(days=3)), format="json")
+    learner_api.post(URL, review(ids[9], 4, reviewed_at=ago(minutes=3)), format="json")
+    whole = learner_api.get(URL + "due/", {"limit": limit}).json()
+    of_path = learner_api.get(URL + "due/", {"path": deck.slug, "limit": limit}).json()
+    assert of_path == whole
+    # Two due (begun two and three days ago), then new ones up to two a day less the one
+    # begun today (due in days): one.
+    assert [row["flashcard"]["id"] for row in of_path] == [ids[5], ids[3], ids[0]][:limit]
+    default = learner_api.get(URL + "due/", {"path": deck.slug}).json()[0]["intervals"]
+    ReviewSettings.objects.filter(user=learner).update(desired_retention=0.95)
+    assert learner_api.get(URL + "due/", {"path": deck.slug}).json()[0]["intervals"] != default
+
+
 def test_suspended_cards_leave_the_queue_until_unsuspended(learner_api, cards):
     assert learner_api.post(URL + f"cards/{cards[0]}/suspend/").json()["suspended"] is True
     assert [r["flashcard"]["id"] for r in learner_api.get(URL + "due/").json()] == [cards[1]]
