@@ -139,15 +139,30 @@ def _listed(user_id: int | None, staff: bool, mine: bool) -> QuerySet[Path]:
 
 class PathListing:
     """The list without a search, as Django's paginator reads it (``count()`` and a slice),
-    each a prepared query: the list is the hottest read after the tree."""
+    each a prepared query: the list is the hottest read after the tree. Told the page
+    beforehand (:meth:`read_ahead`), it reads the page and the count in one query."""
 
     def __init__(self, *, user_id: int | None, staff: bool, mine: bool):
         self.shape = (user_id is not None, staff, mine)
         self.values = {"user_id": user_id} if _uses_user(*self.shape) else {}
+        self._count: int | None = None
+        self._ahead: tuple[slice, list[PathRow]] | None = None
+
+    def read_ahead(self, window: slice) -> None:
+        """Read ``window``'s rows and the count now (``COUNT(*) OVER ()`` beside each row;
+        a window past the end leaves the count to its own query)."""
+        rows = _listing_queries(*self.shape)[2].rows(window=window, **self.values)
+        self._ahead = (window, [PathRow(*row[:-1]) for row in rows])
+        if rows:
+            self._count = rows[0][-1]
+        elif not window.start:
+            self._count = 0
 
     def count(self) -> int:
-        row = _listing_queries(*self.shape)[0].first(**self.values)
-        return row[0] if row else 0
+        if self._count is None:
+            row = _listing_queries(*self.shape)[0].first(**self.values)
+            self._count = row[0] if row else 0
+        return self._count
 
     def __len__(self) -> int:
         return self.count()
@@ -156,6 +171,13 @@ class PathListing:
         if not isinstance(window, slice) or window.step is not None:
             raise TypeError("A listing is read whole or by a slice.")
         whole = window.start is None and window.stop is None
+        if self._ahead is not None and not whole:
+            ahead, rows = self._ahead
+            start = window.start or 0
+            # The paginator cuts the last page at the count: still within what was read.
+            if start == (ahead.start or 0) and window.stop is not None:
+                if window.stop <= ahead.stop or self.count() <= ahead.stop:
+                    return rows[: window.stop - start]
         rows = _listing_queries(*self.shape)[1].rows(
             window=None if whole else window, **self.values
         )
@@ -170,20 +192,25 @@ def _uses_user(signed_in: bool, staff: bool, mine: bool) -> bool:
 
 
 @cache_per_process
-def _listing_queries(signed_in: bool, staff: bool, mine: bool) -> tuple[Prepared, Prepared]:
+def _listing_queries(
+    signed_in: bool, staff: bool, mine: bool
+) -> tuple[Prepared, Prepared, Prepared]:
+    """The count, the rows, and the rows each with the count."""
+
     def listed(**values) -> QuerySet[Path]:
         return _listed(values.get("user_id") if signed_in else None, staff, mine)
 
+    def rows(**values) -> QuerySet[Path]:
+        return listed(**values).order_by("title", "id")
+
+    # COUNT(*) OVER (): values_list(Count(…)) would group by every column.
+    everyone = Window(Count("pk"))
     kinds = {"user_id": int} if _uses_user(signed_in, staff, mine) else {}
     return (
-        # COUNT(*) OVER (): values_list(Count(…)) would group by every column.
+        Prepared(lambda **v: listed(**v).order_by().annotate(n=everyone).values_list("n"), **kinds),
+        Prepared(lambda **v: rows(**v).values_list(*PathRow._fields), **kinds),
         Prepared(
-            lambda **v: listed(**v).order_by().annotate(n=Window(Count("pk"))).values_list("n"),
-            **kinds,
-        ),
-        Prepared(
-            lambda **v: listed(**v).order_by("title", "id").values_list(*PathRow._fields),
-            **kinds,
+            lambda **v: rows(**v).annotate(n=everyone).values_list(*PathRow._fields, "n"), **kinds
         ),
     )
 

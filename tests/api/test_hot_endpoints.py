@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 HOT = {
     "preview": (1, "the path's head"),
     "tree": (1, "the path's head"),
-    "list": (2, "the count and the page; rows from the cache"),
+    "list": (1, "the page with the count; rows from the cache"),
     "item": (1, "the item with its path's owner and visibility"),
     "due": (2, "path with deck, settings and new today; due and new cards"),
     "review": (8, "card, lock, client id, settings, upsert, insert; a transaction around"),

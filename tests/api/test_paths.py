@@ -18,7 +18,7 @@ TREE_FIELDS = {
     "counts", "sections", "flashcards", "quizzes", "podcast", "resources",
 }  # fmt: skip
 TREE_QUERIES = 9  # a tree built afresh, whole or preview, whatever the path's size
-LIST_QUERIES = 3  # a page of the list with rows to build, whatever the number of paths
+LIST_QUERIES = 2  # a page (with the count), then its rows built; whatever the number of paths
 
 
 @pytest.fixture(autouse=True)
@@ -249,6 +249,28 @@ def test_the_list_costs_the_same_queries_for_2_and_40_paths(api):
         counts.append(queries)
     assert counts[0] == counts[1]
     assert counts[0] == LIST_QUERIES, counts
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 7])
+def test_every_page_of_the_list_reads_as_the_whole_list_cut_in_pages(api, size):
+    """Each page is read with its count in one query: pages, counts and links agree
+    with the whole list, the last page is cut at the count, a page past the end is 404."""
+    for n in range(7):
+        path_import(data=small_bundle(slug=f"p-{n}"), visibility="public")
+    whole = [row["slug"] for row in api.get("/api/v1/paths/", {"page_size": 50}).json()["results"]]
+    assert len(whole) == 7
+    pages, number = [], 1
+    while True:
+        answer = api.get("/api/v1/paths/", {"page_size": size, "page": number}).json()
+        assert answer["count"] == 7
+        pages += [row["slug"] for row in answer["results"]]
+        if answer["next"] is None:
+            break
+        number += 1
+    assert pages == whole and number == -(-7 // size)
+    past = api.get("/api/v1/paths/", {"page_size": size, "page": number + 1})
+    assert past.status_code == 404 and past.json()["code"] == "not_found"
+    assert api.get("/api/v1/paths/", {"page": "last", "page_size": size}).json()["count"] == 7
 
 
 # --- changing and deleting a path ----------------------------------------------------------
