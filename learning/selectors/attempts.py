@@ -18,11 +18,13 @@ reload), ``attempt_stats``; the formula field's live preview is
 from functools import lru_cache
 from typing import NamedTuple
 
-from django.db.models import Avg, Count, Max, Prefetch, QuerySet
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Avg, Count, Exists, Max, Prefetch, QuerySet
 
 from config.errors import NotFound
+from config.prepared import Prepared
 from learning.grading import question_key, questions_with_choices
-from learning.models import Answer, Attempt, AttemptStatus, KeyView, Question, Quiz
+from learning.models import Answer, Attempt, AttemptStatus, KeyView, Path, Question, Quiz
 from learning.selectors.paths import path_can_edit
 
 
@@ -59,14 +61,44 @@ def quiz_get_for_attempt(*, quiz_id: int, user) -> Quiz:
     return quiz
 
 
+def _in_field_order(model, names: set[str]) -> tuple[str, ...]:
+    """``names`` in the order of ``model``'s fields, as ``Model.from_db`` reads a part."""
+    return tuple(f.attname for f in model._meta.concrete_fields if f.attname in names)
+
+
+_ATTEMPT_COLUMNS = _in_field_order(Attempt, {f.attname for f in Attempt._meta.concrete_fields})
+_QUIZ_COLUMNS = _in_field_order(Quiz, {"id", "path_id"})
+_PATH_COLUMNS = _in_field_order(Path, {"id", "slug", "version", "created_at"})
+_ATTEMPT = Prepared(
+    lambda pk, user_id: (
+        Attempt.objects.filter(pk=pk, user_id=user_id)
+        .order_by()
+        .values_list(
+            *_ATTEMPT_COLUMNS,
+            "quiz__path_id",
+            *(f"quiz__path__{name}" for name in _PATH_COLUMNS if name != "id"),
+        )
+    ),
+    pk=int,
+    user_id=int,
+)
+
+
 def attempt_get_for_user(*, attempt_id: int, user) -> Attempt:
-    attempt = (
-        Attempt.objects.select_related("quiz__path").filter(pk=attempt_id, user_id=user.pk).first()
-        if user.is_authenticated
-        else None
-    )
-    if attempt is None:
+    """The user's attempt with its quiz (id and path) and the path's slug, version and
+    birth (what submitting and the pages read); one prepared query. Another's is a 404."""
+    row = _ATTEMPT.first(pk=attempt_id, user_id=user.pk) if user.is_authenticated else None
+    if row is None:
         raise NotFound(f"No attempt {attempt_id} of yours.")
+    width = len(_ATTEMPT_COLUMNS)
+    attempt = Attempt.from_db(DEFAULT_DB_ALIAS, _ATTEMPT_COLUMNS, row[:width])
+    path_id, *path = row[width:]
+    of_quiz = {"id": attempt.quiz_id, "path_id": path_id}
+    quiz = Quiz.from_db(DEFAULT_DB_ALIAS, _QUIZ_COLUMNS, [of_quiz[n] for n in _QUIZ_COLUMNS])
+    of_path = dict(zip((n for n in _PATH_COLUMNS if n != "id"), path, strict=True))
+    of_path["id"] = path_id
+    quiz.path = Path.from_db(DEFAULT_DB_ALIAS, _PATH_COLUMNS, [of_path[n] for n in _PATH_COLUMNS])
+    attempt.quiz = quiz
     return attempt
 
 
@@ -111,8 +143,10 @@ def attempt_result(attempt: Attempt) -> dict:
     return row
 
 
-def keys_seen_by(*, user_id: int, quiz_id: int) -> bool:
-    return KeyView.objects.filter(user_id=user_id, quiz_id=quiz_id).exists()
+def keys_seen_by(*, user_id: int, quiz_id: int) -> Exists:
+    """Whether the user opened the quiz's keys, as an expression: the statement that
+    stores it asks in the same round trip, inside its transaction."""
+    return Exists(KeyView.objects.filter(user_id=user_id, quiz_id=quiz_id))
 
 
 def attempt_stats(*, user, quiz: Quiz) -> dict:
