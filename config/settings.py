@@ -96,6 +96,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://studytree")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same backend, with one Redis client per server rather than per call.
+    CACHES["default"]["BACKEND"] = "config.redis_cache.RedisCache"
 #: Each web process also keeps the path trees it served last, up to this many bytes.
 TREE_MEMORY_BYTES = env.int("TREE_MEMORY_BYTES", default=32 * 1024 * 1024)
 
