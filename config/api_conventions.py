@@ -12,8 +12,10 @@
 
 import hashlib
 import json
+import pickle
 import re
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, JsonResponse
 from django.middleware.common import CommonMiddleware
@@ -33,6 +35,7 @@ from rest_framework.authentication import TokenAuthentication, get_authorization
 from rest_framework.pagination import PageNumberPagination
 
 from config.errors import InvalidInput, error_body
+from config.local_cache import LocalFor
 
 API_PREFIX = "/api/"
 
@@ -126,10 +129,16 @@ class TokenOrBearerAuthentication(TokenAuthentication):
         """DRF's check, its answer kept in the cache so a signed-in request costs no query;
         deleting the token or saving its user forgets it (``forget_tokens``)."""
         cache_key = token_cache_key(key)
-        token = cache.get(cache_key)
-        if token is None:
-            user, token = super().authenticate_credentials(key)
-            cache.set(cache_key, token, TOKEN_CACHE_SECONDS)
+        remembered = tokens_in_process.get(cache_key)
+        if remembered is not None:
+            # A copy per request, as a cache read gives: a view may change its user.
+            token = pickle.loads(remembered)
+        else:
+            token = cache.get(cache_key)
+            if token is None:
+                user, token = super().authenticate_credentials(key)
+                cache.set(cache_key, token, TOKEN_CACHE_SECONDS)
+            tokens_in_process.set(cache_key, pickle.dumps(token))
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed("User inactive or deleted.")
         return token.user, token
@@ -139,6 +148,10 @@ class TokenOrBearerAuthentication(TokenAuthentication):
 #: the cache is shared (Redis); where each process keeps its own (the embedded locmem
 #: default), another process may still accept a deleted token for this long.
 TOKEN_CACHE_SECONDS = 300
+#: Each process also remembers the tokens it saw for ``TOKEN_MEMORY_SECONDS`` (5; 0: not
+#: at all) before asking the shared cache again: a signed-in request then costs no round
+#: trip, and a token deleted by another process is refused here that much later.
+tokens_in_process = LocalFor(settings.TOKEN_MEMORY_SECONDS)
 
 
 def token_cache_key(key: str) -> str:
@@ -152,6 +165,8 @@ def forget_tokens(sender, instance, **kwargs) -> None:
 
     keys = [instance.key] if isinstance(instance, Token) else user_token_keys(instance)
     cache.delete_many([token_cache_key(key) for key in keys])
+    for key in keys:
+        tokens_in_process.discard(token_cache_key(key))
 
 
 def user_token_keys(user) -> list[str]:

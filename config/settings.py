@@ -101,6 +101,9 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     CACHES["default"]["BACKEND"] = "config.redis_cache.RedisCache"
 #: Each web process also keeps the path trees it served last, up to this many bytes.
 TREE_MEMORY_BYTES = env.int("TREE_MEMORY_BYTES", default=32 * 1024 * 1024)
+#: Each web process also remembers the API tokens it saw for this many seconds (0: not at
+#: all) before asking the cache again; a token deleted elsewhere is refused that late here.
+TOKEN_MEMORY_SECONDS = env.float("TOKEN_MEMORY_SECONDS", default=5)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

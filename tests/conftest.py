@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from config.api_conventions import tokens_in_process
 from learning.selectors.trees import trees_in_process
 from learning.services.bundles import path_import
 from learning.services.clone_path import path_clone
@@ -28,6 +29,7 @@ def _fresh_cache():
     no tree from a path an earlier test had under the same pk."""
     cache.clear()
     trees_in_process.clear()
+    tokens_in_process.clear()
 
 
 @pytest.fixture

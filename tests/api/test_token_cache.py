@@ -49,3 +49,15 @@ def test_a_deleted_user_is_refused_at_once(token, learner):
     assert client.get("/api/v1/reviews/settings/").status_code == 200
     learner.delete()
     assert client.get("/api/v1/reviews/settings/").status_code == 401
+
+
+def test_each_request_gets_its_own_copy_of_a_remembered_user(token):
+    """A view may change ``request.user``; the next request must not see it."""
+    from config.api_conventions import TokenOrBearerAuthentication
+
+    auth = TokenOrBearerAuthentication()
+    first, _ = auth.authenticate_credentials(token.key)
+    first.first_name = "changed in one request"
+    second, _ = auth.authenticate_credentials(token.key)
+    assert second is not first and second.first_name != first.first_name
+    assert second.pk == first.pk

@@ -1,8 +1,10 @@
 """The Redis cache (config/redis_cache.py) against the real Redis of ``make test``: Django's
-behaviour, with one client per server kept across calls; and a revoked token refused at
-once by every process sharing it."""
+behaviour, with one client per server kept across calls; and a revoked token forgotten at
+once in Redis, refused by another process once its own memory of it (a few seconds,
+``TOKEN_MEMORY_SECONDS``) has passed."""
 
 import os
+import time
 
 import pytest
 import redis
@@ -10,6 +12,9 @@ from django.core.cache import caches
 from django.test import override_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from config import api_conventions
+from config.local_cache import LocalFor
 
 REDIS_URL = os.environ.get("TEST_CACHE_URL", "redis://127.0.0.1:6379/13")
 
@@ -82,4 +87,22 @@ def test_a_deleted_token_is_gone_for_every_process_sharing_the_cache(shared_cach
     assert len(_token_entries(shared_cache)) == 1  # its user, kept in Redis
     token.delete()
     assert _token_entries(shared_cache) == []
+    assert client.get("/api/v1/reviews/settings/").status_code == 401
+
+
+@pytest.mark.django_db
+def test_another_process_refuses_a_deleted_token_once_its_memory_of_it_passes(
+    shared_cache, learner, monkeypatch
+):
+    """The deletion happens in "another process": the row and the Redis entry go, with
+    no signal reaching this one, which remembered the token for ``seconds``."""
+    monkeypatch.setattr(api_conventions, "tokens_in_process", LocalFor(seconds=0.5))
+    token = Token.objects.create(user=learner)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert client.get("/api/v1/reviews/settings/").status_code == 200
+    Token.objects.filter(pk=token.pk)._raw_delete(using="default")  # no signal here
+    shared_cache._cache.get_client().delete(*_token_entries(shared_cache))
+    assert client.get("/api/v1/reviews/settings/").status_code == 200  # still remembered
+    time.sleep(0.6)
     assert client.get("/api/v1/reviews/settings/").status_code == 401
