@@ -14,6 +14,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from config.api_conventions import tokens_in_process
+from learning.selectors.paths import rows_in_process
 from learning.selectors.trees import trees_in_process
 from learning.services.bundles import path_import
 from learning.services.clone_path import path_clone
@@ -29,6 +30,7 @@ def _fresh_cache():
     no tree from a path an earlier test had under the same pk."""
     cache.clear()
     trees_in_process.clear()
+    rows_in_process.clear()
     tokens_in_process.clear()
 
 

@@ -6,10 +6,12 @@ path; learners only their own.
 
 The hot reads (SPEC §8) look a path up by :func:`path_head_for_read`: the five columns
 that permission and the tree's cache key need, one query without a join. The list's rows
-are cached by each path's version (:func:`path_summaries`), so a page costs its count and
-one slim query once the rows have been built.
+are cached by each path's version (:func:`path_summaries`, each process keeping its own
+copy too), so a page costs one slim query, its count beside each row, once the rows have
+been built.
 """
 
+import json
 from datetime import datetime
 from functools import cache as cache_per_process
 from typing import NamedTuple
@@ -19,10 +21,13 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 
 from config.errors import Forbidden, NotFound
+from config.local_cache import LocalBytes
 from config.prepared import Prepared
 from learning.models import Flashcard, Path, Question, Resource, Section, Visibility
 
 SUMMARY_TTL = 60 * 60 * 24
+#: Each process keeps the list rows it served last, as JSON (a versioned row never changes).
+rows_in_process = LocalBytes(2 * 1024 * 1024)
 
 
 class PathHead(NamedTuple):
@@ -234,20 +239,31 @@ def summary_cache_key(path: Path) -> str:
 
 def path_summaries(paths) -> list[dict]:
     """The list's row of each of ``paths`` (with pk, version and created_at loaded), in
-    their order: from the cache by version, the rows not there built in one query. Every
-    change a row shows bumps the version (``services.paths.path_content_changed``), except
-    an owner's new username, as in the tree."""
+    their order: by version, from this process's memory, else the shared cache, else
+    built (the rows missing, in one query). Every change a row shows bumps the version
+    (``services.paths.path_content_changed``), except an owner's new username, as in the
+    tree."""
     paths = list(paths)
     keys = [summary_cache_key(path) for path in paths]
-    rows = cache.get_many(keys)
-    missing = [path.pk for path, key in zip(paths, keys, strict=True) if key not in rows]
+    rows = {}
+    for key in keys:
+        kept = rows_in_process.get(key)
+        if kept is not None:
+            rows[key] = json.loads(kept)  # a copy per request: callers may add to a row
+    if len(rows) < len(keys):
+        shared = cache.get_many([key for key in keys if key not in rows])
+        for key, row in shared.items():
+            rows_in_process.set(key, json.dumps(row).encode())
+        rows |= shared
     built = {}
+    missing = [path.pk for path, key in zip(paths, keys, strict=True) if key not in rows]
     if missing:
         fresh = with_item_counts(Path.objects.select_related("owner", "cloned_from"))
         built = {path.pk: path_summary(path) for path in fresh.filter(pk__in=missing)}
-        cache.set_many(
-            {summary_cache_key(p): built[p.pk] for p in paths if p.pk in built}, SUMMARY_TTL
-        )
+        made = {summary_cache_key(p): built[p.pk] for p in paths if p.pk in built}
+        cache.set_many(made, SUMMARY_TTL)
+        for key, row in made.items():
+            rows_in_process.set(key, json.dumps(row).encode())
     return [
         rows.get(key) or built[path.pk]
         for path, key in zip(paths, keys, strict=True)

@@ -251,6 +251,24 @@ def test_the_list_costs_the_same_queries_for_2_and_40_paths(api):
     assert counts[0] == LIST_QUERIES, counts
 
 
+def test_a_list_row_follows_its_paths_version_in_every_cache(learner_api, learner):
+    """A row is kept by version, in the shared cache and in each process's memory: an
+    edit shows at once (the version moved), and a row kept locally reads as built."""
+    mine = path_import(data=small_bundle(slug="mine"), owner=learner)
+
+    def row() -> dict:
+        [found] = learner_api.get("/api/v1/paths/", {"mine": "1"}).json()["results"]
+        return found
+
+    built = row()
+    cache.clear()  # the shared cache is gone: this process still has the row
+    queries, _ = queries_made(learner_api.get, "/api/v1/paths/", {"mine": "1"})
+    assert row() == built and queries == 1
+    changed = learner_api.patch(f"/api/v1/paths/{mine.slug}/", {"title": "Renamed"})
+    assert changed.status_code == 200
+    assert (row()["title"], row()["version"]) == ("Renamed", built["version"] + 1)
+
+
 @pytest.mark.parametrize("size", [1, 2, 3, 7])
 def test_every_page_of_the_list_reads_as_the_whole_list_cut_in_pages(api, size):
     """Each page is read with its count in one query: pages, counts and links agree
