@@ -9,6 +9,7 @@ PORT ?= 8000
 # Real engines used by `make test` when they answer (both configurations must pass).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+TEST_CACHE_URL ?= redis://127.0.0.1:6379/14
 # Every worker consumes these (content generation has its own queue).
 WORKER_QUEUES := celery,content,grading
 
@@ -50,13 +51,13 @@ test: install ## the whole suite: embedded default always, PostgreSQL + Redis wh
 
 test-embedded: install ## SQLite and the filesystem broker
 	@echo "== make test: embedded default (SQLite, filesystem broker) =="
-	env -u DATABASE_URL -u CELERY_BROKER_URL -u CELERY_RESULT_BACKEND \
+	env -u DATABASE_URL -u CELERY_BROKER_URL -u CELERY_RESULT_BACKEND -u CACHE_URL \
 		STUDYTREE_DATA_DIR=$(CURDIR)/var/test-embedded $(PY) -m pytest $(PYTEST_ARGS)
 
-test-engines: install ## PostgreSQL and Redis
+test-engines: install ## PostgreSQL, and Redis as broker and cache
 	@echo "== make test: PostgreSQL + Redis =="
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
-		CELERY_RESULT_BACKEND=$(TEST_BROKER_URL) \
+		CELERY_RESULT_BACKEND=$(TEST_BROKER_URL) CACHE_URL=$(TEST_CACHE_URL) \
 		STUDYTREE_DATA_DIR=$(CURDIR)/var/test-engines $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install ## ruff, and the import-direction contracts (pyproject.toml, import-linter)
