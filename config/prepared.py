@@ -14,7 +14,7 @@ fixed number of values, comparisons. A lookup that rewrites its value (``__icont
 wraps it in ``%``) loses the stand-in, and compiling refuses with ``ValueError``.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from itertools import count
 from uuid import UUID
@@ -93,7 +93,7 @@ class PreparedInstance(Prepared):
 
     def __init__(self, model, build: Callable[..., QuerySet], **kinds: type):
         self.model = model
-        self.columns = [field.attname for field in model._meta.concrete_fields]
+        self.columns = columns_of(model)
         super().__init__(
             lambda **values: build(**values).order_by().values_list(*self.columns), **kinds
         )
@@ -103,6 +103,17 @@ class PreparedInstance(Prepared):
         if len(found) > 1:
             raise ValueError(f"{self.model.__name__}: more than one row; is the key unique?")
         return self.model.from_db(DEFAULT_DB_ALIAS, self.columns, found[0]) if found else None
+
+
+def columns_of(model, only: Iterable[str] | None = None) -> tuple[str, ...]:
+    """The columns (attnames) of ``model``'s concrete fields, or of those among ``only``,
+    in field order: the order in which ``Model.from_db`` reads a row of them."""
+    wanted = None if only is None else set(only)
+    return tuple(
+        field.attname
+        for field in model._meta.concrete_fields
+        if wanted is None or field.attname in wanted
+    )
 
 
 class _Slot:

@@ -22,7 +22,7 @@ from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Avg, Count, Exists, Max, Prefetch, QuerySet
 
 from config.errors import NotFound
-from config.prepared import Prepared
+from config.prepared import Prepared, columns_of
 from learning.grading import question_key, questions_with_choices
 from learning.models import Answer, Attempt, AttemptStatus, KeyView, Path, Question, Quiz
 from learning.selectors.paths import path_can_edit
@@ -61,23 +61,14 @@ def quiz_get_for_attempt(*, quiz_id: int, user) -> Quiz:
     return quiz
 
 
-def _in_field_order(model, names: set[str]) -> tuple[str, ...]:
-    """``names`` in the order of ``model``'s fields, as ``Model.from_db`` reads a part."""
-    return tuple(f.attname for f in model._meta.concrete_fields if f.attname in names)
-
-
-_ATTEMPT_COLUMNS = _in_field_order(Attempt, {f.attname for f in Attempt._meta.concrete_fields})
-_QUIZ_COLUMNS = _in_field_order(Quiz, {"id", "path_id"})
-_PATH_COLUMNS = _in_field_order(Path, {"id", "slug", "version", "created_at"})
+_ATTEMPT_COLUMNS = columns_of(Attempt)
+_QUIZ_COLUMNS = columns_of(Quiz, {"id", "path_id"})
+_PATH_COLUMNS = columns_of(Path, {"id", "slug", "version", "created_at"})
 _ATTEMPT = Prepared(
     lambda pk, user_id: (
         Attempt.objects.filter(pk=pk, user_id=user_id)
         .order_by()
-        .values_list(
-            *_ATTEMPT_COLUMNS,
-            "quiz__path_id",
-            *(f"quiz__path__{name}" for name in _PATH_COLUMNS if name != "id"),
-        )
+        .values_list(*_ATTEMPT_COLUMNS, *(f"quiz__path__{name}" for name in _PATH_COLUMNS))
     ),
     pk=int,
     user_id=int,
@@ -92,13 +83,12 @@ def attempt_get_for_user(*, attempt_id: int, user) -> Attempt:
         raise NotFound(f"No attempt {attempt_id} of yours.")
     width = len(_ATTEMPT_COLUMNS)
     attempt = Attempt.from_db(DEFAULT_DB_ALIAS, _ATTEMPT_COLUMNS, row[:width])
-    path_id, *path = row[width:]
-    of_quiz = {"id": attempt.quiz_id, "path_id": path_id}
-    quiz = Quiz.from_db(DEFAULT_DB_ALIAS, _QUIZ_COLUMNS, [of_quiz[n] for n in _QUIZ_COLUMNS])
-    of_path = dict(zip((n for n in _PATH_COLUMNS if n != "id"), path, strict=True))
-    of_path["id"] = path_id
-    quiz.path = Path.from_db(DEFAULT_DB_ALIAS, _PATH_COLUMNS, [of_path[n] for n in _PATH_COLUMNS])
-    attempt.quiz = quiz
+    path = Path.from_db(DEFAULT_DB_ALIAS, _PATH_COLUMNS, row[width:])
+    of_quiz = {"id": attempt.quiz_id, "path_id": path.pk}
+    attempt.quiz = Quiz.from_db(
+        DEFAULT_DB_ALIAS, _QUIZ_COLUMNS, [of_quiz[n] for n in _QUIZ_COLUMNS]
+    )
+    attempt.quiz.path = path
     return attempt
 
 

@@ -12,7 +12,7 @@ from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from config.errors import Forbidden, NotFound
-from config.prepared import Prepared
+from config.prepared import Prepared, columns_of
 from learning.kinds import PREVIEW_FIRST, QUESTION, SECTION, ItemKind, kind_of
 from learning.models import CHOICE_KINDS, Choice, Path, PathItem, Podcast, Question, Section
 from learning.rendering import render_markdown_many
@@ -161,8 +161,8 @@ _PATH_COLUMNS = ("owner_id", "visibility")
 def _item_by_pk(model, pk: int):
     """The item with its path's owner and visibility, from one prepared query (the item
     read is a hot endpoint, SPEC §8); a question with its choices."""
-    columns = [field.attname for field in model._meta.concrete_fields]
-    row = _item_query(model, tuple(columns)).first(pk=pk)
+    columns = columns_of(model)
+    row = _item_query(model, columns).first(pk=pk)
     if row is None:
         return None
     item = model.from_db(DEFAULT_DB_ALIAS, columns, row[: len(columns)])

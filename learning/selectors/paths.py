@@ -252,8 +252,7 @@ def path_summaries(paths) -> list[dict]:
             rows[key] = json.loads(kept)  # a copy per request: callers may add to a row
     if len(rows) < len(keys):
         shared = cache.get_many([key for key in keys if key not in rows])
-        for key, row in shared.items():
-            rows_in_process.set(key, json.dumps(row).encode())
+        _keep_in_process(shared)
         rows |= shared
     built = {}
     missing = [path.pk for path, key in zip(paths, keys, strict=True) if key not in rows]
@@ -262,13 +261,17 @@ def path_summaries(paths) -> list[dict]:
         built = {path.pk: path_summary(path) for path in fresh.filter(pk__in=missing)}
         made = {summary_cache_key(p): built[p.pk] for p in paths if p.pk in built}
         cache.set_many(made, SUMMARY_TTL)
-        for key, row in made.items():
-            rows_in_process.set(key, json.dumps(row).encode())
+        _keep_in_process(made)
     return [
         rows.get(key) or built[path.pk]
         for path, key in zip(paths, keys, strict=True)
         if key in rows or path.pk in built
     ]
+
+
+def _keep_in_process(rows: dict[str, dict]) -> None:
+    for key, row in rows.items():
+        rows_in_process.set(key, json.dumps(row).encode())
 
 
 def path_summary(path: Path) -> dict:

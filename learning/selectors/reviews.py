@@ -8,9 +8,9 @@ The review page (``/paths/<slug>/flashcards/``) reads what the API reads:
 ``services.reviews.review_session_start`` (``queue_head``: the path with the learner's
 deck version, settings and new cards today in one query; the deck refreshed if the path
 changed; then ``due_cards(path=…)``, due and new cards in one query, each row with the
-next interval of every rating for the buttons), and submits each answer with ``services.reviews.reviews_submit`` (a list of
-one, ``client_id`` made by the page so a double click counts once); ``review_stats`` for
-the summary.
+next interval of every rating for the buttons), and submits each answer with
+``services.reviews.reviews_submit`` (a list of one, ``client_id`` made by the page so a
+double click counts once); ``review_stats`` for the summary.
 """
 
 from dataclasses import dataclass, fields
@@ -22,7 +22,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Val
 from django.db.models.functions import TruncDate
 
 from config.errors import NotFound
-from config.prepared import Prepared, PreparedInstance
+from config.prepared import Prepared, PreparedInstance, columns_of
 from learning import scheduling
 from learning.models import (
     CardState,
@@ -180,7 +180,7 @@ def new_introduced_today(*, user, now: datetime) -> int:
     return found[0] if found else 0
 
 
-_PATH_COLUMNS = tuple(field.attname for field in Path._meta.concrete_fields)
+_PATH_COLUMNS = columns_of(Path)
 #: What the queue needs of a learner's settings (ReviewSettings' fields).
 _QUEUE_SETTINGS = ("desired_retention", "new_per_day", "parameters")
 
