@@ -20,7 +20,9 @@ from itertools import count
 from uuid import UUID
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import QuerySet
+from django.db.models import AutoField, QuerySet
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 
 _SERIAL = count(1)
 _INT64 = (-(2**63), 2**63 - 1)
@@ -103,6 +105,98 @@ class PreparedInstance(Prepared):
         if len(found) > 1:
             raise ValueError(f"{self.model.__name__}: more than one row; is the key unique?")
         return self.model.from_db(DEFAULT_DB_ALIAS, self.columns, found[0]) if found else None
+
+
+class PreparedInsert:
+    """``bulk_create([instance])`` of one ``model`` instance, its INSERT compiled once per
+    process and database: compiling it costs more than running it (a third of a review
+    submission, benchmarks/RESULTS.md "load"). ``update_fields`` on a conflict of
+    ``unique_fields`` make it an upsert, as ``bulk_create(update_conflicts=True)`` does;
+    ``ignore_conflicts`` skips a row that breaks a unique constraint (``save`` answers
+    whether the row went in).
+
+    Values are prepared as the ORM prepares them (``pre_save``: ``auto_now`` stamps;
+    ``get_db_prep_save``), except plain ints, floats, strings, booleans and None bound for
+    the columns that store them as they are, and aware datetimes, adapted as
+    :class:`Prepared` adapts them. The primary key is not read back."""
+
+    #: Fields whose values of the types in :data:`_AS_IS` reach the driver unchanged.
+    _PLAIN = {
+        "AutoField",
+        "BigAutoField",
+        "BigIntegerField",
+        "CharField",
+        "FloatField",
+        "IntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SmallIntegerField",
+        "TextField",
+    }
+    _AS_IS = (int, float, str, type(None))  # exactly: a bool is not an int here
+
+    def __init__(
+        self, model, *, update_fields: Iterable[str] = (), unique_fields=(), ignore_conflicts=False
+    ):
+        self.model, self.ignore_conflicts = model, ignore_conflicts
+        meta = model._meta
+        self.update_fields = [meta.get_field(name) for name in update_fields]
+        self.unique_fields = [meta.get_field(name) for name in unique_fields]
+        self._compiled: dict[tuple[str, bool], tuple[str, list]] = {}
+
+    def save(self, instance) -> bool:
+        """Insert ``instance``; answers whether a row was written."""
+        connection = connections[DEFAULT_DB_ALIAS]
+        key = (connection.alias, instance.pk is not None)
+        sql, fields = self._compiled.get(key) or self._compile(connection, instance)
+        params = [prepare(instance) for prepare in fields]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            written = cursor.rowcount != 0
+        if written:
+            instance._state.adding, instance._state.db = False, connection.alias
+        return written
+
+    def _compile(self, connection, instance) -> tuple[str, list]:
+        fields = [f for f in self.model._meta.concrete_fields if not f.generated]
+        if instance.pk is None:
+            fields = [f for f in fields if not isinstance(f, AutoField)]
+        query = InsertQuery(
+            self.model,
+            on_conflict=(
+                OnConflict.UPDATE
+                if self.update_fields
+                else OnConflict.IGNORE
+                if self.ignore_conflicts
+                else None
+            ),
+            update_fields=self.update_fields,
+            unique_fields=self.unique_fields,
+        )
+        query.insert_values(fields, [instance])
+        [(sql, params)] = query.get_compiler(connection=connection).as_sql()
+        if len(params) != len(fields) or sql.count("%s") != len(fields):
+            raise ValueError(f"{self.model.__name__}: an INSERT this class cannot prepare.")
+        compiled = (sql, [self._preparer(field, connection) for field in fields])
+        self._compiled[(connection.alias, instance.pk is not None)] = compiled
+        return compiled
+
+    @classmethod
+    def _preparer(cls, field, connection) -> Callable:
+        kind = field.get_internal_type()
+        if kind == "ForeignKey":
+            kind = field.target_field.get_internal_type()
+        plain, stamp = kind in cls._PLAIN, kind == "DateTimeField"
+
+        def prepare(instance):
+            value = field.pre_save(instance, True)
+            if plain and (type(value) in cls._AS_IS or isinstance(value, str)):
+                return value
+            if stamp and isinstance(value, datetime) and value.tzinfo is not None:
+                return connection.ops.adapt_datetimefield_value(value)
+            return field.get_db_prep_save(value, connection)
+
+        return prepare
 
 
 def columns_of(model, only: Iterable[str] | None = None) -> tuple[str, ...]:

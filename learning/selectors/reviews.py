@@ -80,25 +80,56 @@ def settings_row(settings: ReviewSettings) -> dict:
 
 
 _CARD_COLUMNS = ("id", "path_id", "created_at")
+#: What a review or the queue needs of a learner's settings (ReviewSettings' fields).
+_SETTINGS_READ = ("desired_retention", "new_per_day", "parameters")
+
+
+def _with_settings(cards: QuerySet, user_id: int) -> QuerySet:
+    """``cards`` annotated with the learner's settings (``settings_<field>``; None where
+    they never saved any), so they come in the same query."""
+    saved = ReviewSettings.objects.filter(user_id=user_id)
+    return cards.annotate(
+        **{f"settings_{name}": Subquery(saved.values(name)[:1]) for name in _SETTINGS_READ}
+    )
+
+
+def _settings_from(user_id: int, values) -> ReviewSettings:
+    """The settings read by :func:`_with_settings` (``values`` in ``_SETTINGS_READ`` order)."""
+    settings = ReviewSettings(user_id=user_id)
+    for name, value in zip(_SETTINGS_READ, values, strict=True):
+        if value is not None:  # None: no settings saved, the defaults stand
+            setattr(settings, name, value)
+    return settings
+
+
 _OWN_CARD = Prepared(
     lambda pk, user_id: (
-        Flashcard.objects.filter(pk=pk, path__owner_id=user_id)
+        _with_settings(Flashcard.objects.filter(pk=pk, path__owner_id=user_id), user_id)
         .order_by()
-        .values_list(*_CARD_COLUMNS)
+        .values_list(*_CARD_COLUMNS, *(f"settings_{name}" for name in _SETTINGS_READ))
     ),
     pk=int,
     user_id=int,
 )
 
 
+def card_to_review(*, user, pk: int) -> tuple[Flashcard, ReviewSettings] | None:
+    """Flashcard ``pk`` if ``user`` may review it (None if not), with their settings: one
+    query for a learner (a review submission, SPEC §8's hot write)."""
+    if user.is_staff:
+        card = reviewable_flashcards(user=user, ids=[pk]).get(pk)
+        return (card, review_settings_of(user=user)) if card is not None else None
+    row = _OWN_CARD.first(pk=pk, user_id=user.pk) if 0 < pk < 2**63 else None
+    if row is None:
+        return None
+    width = len(_CARD_COLUMNS)
+    card = Flashcard.from_db(DEFAULT_DB_ALIAS, _CARD_COLUMNS, row[:width])
+    return card, _settings_from(user.pk, row[width:])
+
+
 def reviewable_flashcards(*, user, ids) -> dict[int, Flashcard]:
     """The flashcards among ``ids`` that ``user`` may review (their own paths'; staff any)."""
     ids = [pk for pk in ids if 0 < pk < 2**63]  # beyond a bigint no card exists
-    if len(ids) == 1 and not user.is_staff:  # one review, the hot case
-        row = _OWN_CARD.first(pk=ids[0], user_id=user.pk)
-        if row is None:
-            return {}
-        return {row[0]: Flashcard.from_db(DEFAULT_DB_ALIAS, _CARD_COLUMNS, row)}
     cards = Flashcard.objects.filter(pk__in=ids).only(*_CARD_COLUMNS)
     if not user.is_staff:
         cards = cards.filter(path__owner=user)
@@ -181,14 +212,9 @@ def new_introduced_today(*, user, now: datetime) -> int:
 
 
 _PATH_COLUMNS = columns_of(Path)
-#: What the queue needs of a learner's settings (ReviewSettings' fields).
-_QUEUE_SETTINGS = ("desired_retention", "new_per_day", "parameters")
 
 
 def _queue_head_query(slug: str, user_id: int, since: datetime) -> QuerySet:
-    def of_learner(model, column: str, **match) -> Subquery:
-        return Subquery(model.objects.filter(user_id=user_id, **match).values(column)[:1])
-
     new_today = (
         ReviewCard.objects.filter(user_id=user_id, first_review__gte=since)
         .order_by()
@@ -196,16 +222,13 @@ def _queue_head_query(slug: str, user_id: int, since: datetime) -> QuerySet:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    deck = ReviewDeck.objects.filter(user_id=user_id, path_id=OuterRef("pk"))
+    paths = Path.objects.filter(slug=slug, owner_id=user_id).order_by()
     return (
-        Path.objects.filter(slug=slug, owner_id=user_id)
-        .order_by()
-        .annotate(
-            deck=of_learner(ReviewDeck, "version", path_id=OuterRef("pk")),
-            **{f"settings_{name}": of_learner(ReviewSettings, name) for name in _QUEUE_SETTINGS},
-            new_today=Subquery(new_today),
-        )
+        _with_settings(paths, user_id)
+        .annotate(deck=Subquery(deck.values("version")[:1]), new_today=Subquery(new_today))
         .values_list(
-            *_PATH_COLUMNS, "deck", *(f"settings_{name}" for name in _QUEUE_SETTINGS), "new_today"
+            *_PATH_COLUMNS, "deck", *(f"settings_{name}" for name in _SETTINGS_READ), "new_today"
         )
     )
 
@@ -242,13 +265,8 @@ def queue_head(*, user, slug: str, now: datetime) -> QueueHead:
         raise NotFound(f"No path {slug!r} of yours to review. Clone it first.")
     width = len(_PATH_COLUMNS)
     deck, *chosen, new_today = row[width:]
-    settings = ReviewSettings(user_id=user.pk)
-    for name, value in zip(_QUEUE_SETTINGS, chosen, strict=True):
-        if value is not None:  # None: no settings saved, the defaults stand
-            setattr(settings, name, value)
-    return QueueHead(
-        Path.from_db(DEFAULT_DB_ALIAS, _PATH_COLUMNS, row[:width]), deck, settings, new_today or 0
-    )
+    path = Path.from_db(DEFAULT_DB_ALIAS, _PATH_COLUMNS, row[:width])
+    return QueueHead(path, deck, _settings_from(user.pk, chosen), new_today or 0)
 
 
 def due_cards(
@@ -274,11 +292,16 @@ def due_cards(
     # One query for both (UNION ALL, which keeps no order): each sorted as it was chosen.
     due = sorted((row for row in rows if row[0] == DUE), key=_in_order(DUE))
     new = sorted((row for row in rows if row[0] == NEW), key=_in_order(NEW))
-    return [_queue_row(row[1:], settings, now) for row in [*due, *new[: limit - len(due)]]]
+    return [
+        # The queue of one path does not join it: its slug is known (a third table costs
+        # PostgreSQL more to plan than the query costs to run).
+        _queue_row(row[1:], settings, now, path.slug if path is not None else row[-1])
+        for row in [*due, *new[: limit - len(due)]]
+    ]
 
 
 DUE, NEW = "due", "new"
-_QUEUE_COLUMNS = ("id", *_STATE_COLUMNS, "flashcard__front", "flashcard__back", "path__slug")
+_QUEUE_COLUMNS = ("id", *_STATE_COLUMNS, "flashcard__front", "flashcard__back")
 _QUEUE_ORDER = {DUE: ("due", "id"), NEW: ("path_id", "flashcard_id")}
 
 
@@ -312,7 +335,7 @@ def _queue_query(of_path: bool, limit: int, new_limit: int) -> Prepared:
             ReviewCard.objects.filter(pk__in=first)
             .annotate(queue=Value(which))
             .order_by()
-            .values_list("queue", *_QUEUE_COLUMNS)
+            .values_list("queue", *_QUEUE_COLUMNS, *(() if of_path else ("path__slug",)))
         )
 
     def both(**values) -> QuerySet:
@@ -323,15 +346,15 @@ def _queue_query(of_path: bool, limit: int, new_limit: int) -> Prepared:
     return Prepared(both, **kinds, now=datetime)
 
 
-def _queue_row(row: tuple, settings: ReviewSettings, now: datetime) -> dict:
-    card = dict(zip(_QUEUE_COLUMNS, row, strict=True))
+def _queue_row(row: tuple, settings: ReviewSettings, now: datetime, slug: str) -> dict:
+    card = dict(zip(_QUEUE_COLUMNS, row, strict=False))
     state = scheduling.CardState(**{name: card[name] for name in _CARD_STATE_FIELDS})
     return {
         "flashcard": {
             "id": card["flashcard_id"],
             "front": card["flashcard__front"],
             "back": card["flashcard__back"],
-            "path": card["path__slug"],
+            "path": slug,
         },
         "due": iso(card["due"]),
         "state": card["state"],

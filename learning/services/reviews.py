@@ -28,6 +28,15 @@ batch of one), and in one transaction
    long the card's history.
 
 A review's answer is its card's state once the review is merged.
+
+A single review, the hot case of SPEC §8, costs four statements in its transaction: the
+card with the learner's settings (before it), the lock with the look-up of its
+``client_id``, the log, then the card's state. Its look-up shares the lock's statement,
+so on PostgreSQL it sees the log as it was when that statement began: the same review
+sent twice at once can find nothing there and still lose the race to log it. Its log is
+written first, skipping a conflict, so the loser writes nothing and answers the winner's
+first answer, as a serialized retry would. Inserts and the upsert are compiled once
+(``config.prepared.PreparedInsert``).
 """
 
 from collections import defaultdict
@@ -35,17 +44,18 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from config.errors import Conflict, InvalidInput, NotFound
-from config.prepared import PreparedInstance
+from config.prepared import Prepared, PreparedInsert, PreparedInstance, columns_of
 from learning import scheduling
 from learning.models import Flashcard, Path, ReviewCard, ReviewDeck, ReviewLog, ReviewSettings
 from learning.selectors.reviews import (
     card_row,
     card_state,
+    card_to_review,
     deck_version,
     due_cards,
     iso,
@@ -83,17 +93,31 @@ def reviews_submit(
     if len(reviews) > BATCH_MAX:
         raise InvalidInput(f"reviews: at most {BATCH_MAX} in one batch.")
     reviews = [r | {"reviewed_at": r.get("reviewed_at") or now} for r in reviews]
-    cards = _check(user, reviews, now, batch)
+    cards, settings = _check(user, reviews, now, batch)
+    client_ids = {r["client_id"] for r in reviews}
     with transaction.atomic():
-        locked = _lock_cards(user, cards)
-        seen = _logged(user, {r["client_id"] for r in reviews})
+        if len(reviews) == 1:  # one review, the hot case: its lock and client_id in one query
+            [(pk, flashcard)] = cards.items()
+            [client_id] = client_ids
+            card, logged = _lock_one(user, flashcard, client_id)
+            locked, seen = {pk: card}, ({client_id: logged} if logged is not None else {})
+        else:
+            locked, seen = _lock_cards(user, cards), _logged(user, client_ids)
         fresh: dict[UUID, dict] = {}
         for review in reviews:
             if review["client_id"] not in seen:
                 fresh.setdefault(review["client_id"], review)
         if fresh:
-            logs = _append_and_replay(user, list(fresh.values()), locked)
-            seen |= {log.client_id: log for log in logs}
+            logs = _append_and_replay(user, list(fresh.values()), locked, settings)
+            seen |= {log.client_id: log.result for log in logs}
+            if raced := fresh.keys() - seen.keys():
+                # A single review whose client_id was logged after this one looked (the
+                # same review sent twice at once: on PostgreSQL the look, inside the
+                # lock's statement, saw the log as it was before the lock was granted).
+                # Its log went nowhere and its card is untouched: answer the first.
+                seen |= _logged(user, raced)
+                for client_id in raced:
+                    del fresh[client_id]
     answers = []
     for review in reviews:
         client_id = review["client_id"]
@@ -101,7 +125,7 @@ def reviews_submit(
             {
                 "client_id": str(client_id),
                 "created": fresh.pop(client_id, None) is not None,  # its first time only
-                "result": seen[client_id].result,
+                "result": seen[client_id],
             }
         )
     return answers
@@ -115,27 +139,57 @@ _LOCK_ONE = PreparedInstance(
     user_id=int,
     flashcard_id=int,
 )
-_LOGGED_ONE = PreparedInstance(
-    ReviewLog,
-    lambda user_id, client_id: ReviewLog.objects.filter(user_id=user_id, client_id=client_id),
+_REVIEW_CARD_COLUMNS = columns_of(ReviewCard)
+_LOCK_ONE_LOGGED = Prepared(
+    lambda user_id, flashcard_id, client_id: (
+        ReviewCard.objects.select_for_update()
+        .filter(user_id=user_id, flashcard_id=flashcard_id)
+        .annotate(
+            logged=Subquery(
+                ReviewLog.objects.filter(user_id=user_id, client_id=client_id).values("result")[:1]
+            )
+        )
+        .order_by()
+        .values_list(*_REVIEW_CARD_COLUMNS, "logged")
+    ),
     user_id=int,
+    flashcard_id=int,
     client_id=UUID,
 )
 
 
-def _logged(user, client_ids: set[UUID]) -> dict[UUID, ReviewLog]:
-    """The reviews already in the log among ``client_ids``, by client_id."""
-    if len(client_ids) == 1:  # one review, the hot case
-        [client_id] = client_ids
-        log = _LOGGED_ONE.get(user_id=user.pk, client_id=client_id)
-        return {client_id: log} if log is not None else {}
+def _lock_one(user, flashcard: Flashcard, client_id: UUID) -> tuple[ReviewCard, dict | None]:
+    """The learner's review card of ``flashcard``, locked (made first if missing), and the
+    first answer already logged under ``client_id`` (None if none): one query."""
+    for _ in range(2):
+        found = _LOCK_ONE_LOGGED.rows(
+            user_id=user.pk, flashcard_id=flashcard.pk, client_id=client_id
+        )
+        if found:
+            [row] = found
+            card = ReviewCard.from_db(DEFAULT_DB_ALIAS, _REVIEW_CARD_COLUMNS, row[:-1])
+            return card, row[-1]
+        _card_create(user, {flashcard.pk: flashcard})
+    raise AssertionError("A review card made in this transaction is missing.")
+
+
+def _logged(user, client_ids: set[UUID]) -> dict[UUID, dict]:
+    """The first answers of the reviews already in the log among ``client_ids``."""
     logs = ReviewLog.objects.filter(user=user, client_id__in=client_ids)
-    return {log.client_id: log for log in logs.only("client_id", "flashcard_id", "result")}
+    return dict(logs.values_list("client_id", "result"))
 
 
-def _check(user, reviews: list[dict], now: datetime, batch: bool) -> dict[int, Flashcard]:
+def _check(
+    user, reviews: list[dict], now: datetime, batch: bool
+) -> tuple[dict[int, Flashcard], ReviewSettings]:
+    """The flashcards reviewed, each one the learner may review, and their settings."""
     wanted = {r["flashcard"] for r in reviews}
-    cards = reviewable_flashcards(user=user, ids=wanted)
+    if len(wanted) == 1:  # the hot case: one query for the card and the settings
+        [pk] = wanted
+        found = card_to_review(user=user, pk=pk)
+        cards, settings = ({pk: found[0]}, found[1]) if found else ({}, None)
+    else:
+        cards, settings = reviewable_flashcards(user=user, ids=wanted), None
     fields: dict[str, list[str]] = {}
     for index, review in enumerate(reviews):
         card = cards.get(review["flashcard"])
@@ -149,7 +203,7 @@ def _check(user, reviews: list[dict], now: datetime, batch: bool) -> dict[int, F
     if fields:
         name, messages = next(iter(fields.items()))
         raise InvalidInput(f"{name}: {messages[0]}", fields=fields)
-    return cards
+    return cards, settings or review_settings_of(user=user)
 
 
 def _lock_cards(user, cards: dict[int, Flashcard]) -> dict[int, ReviewCard]:
@@ -157,7 +211,7 @@ def _lock_cards(user, cards: dict[int, Flashcard]) -> dict[int, ReviewCard]:
     those missing are created first."""
 
     def lock() -> dict[int, ReviewCard]:
-        if len(cards) == 1:  # one review, the hot case
+        if len(cards) == 1:  # one card (a suspension)
             [pk] = cards
             card = _LOCK_ONE.get(user_id=user.pk, flashcard_id=pk)
             return {pk: card} if card is not None else {}
@@ -166,16 +220,20 @@ def _lock_cards(user, cards: dict[int, Flashcard]) -> dict[int, ReviewCard]:
 
     locked = lock()
     if len(locked) < len(cards):
-        ReviewCard.objects.bulk_create(
-            [
-                ReviewCard(user=user, flashcard_id=pk, path_id=card.path_id)
-                for pk, card in cards.items()
-                if pk not in locked
-            ],
-            ignore_conflicts=True,
-        )
+        _card_create(user, {pk: card for pk, card in cards.items() if pk not in locked})
         locked = lock()
     return locked
+
+
+def _card_create(user, cards: dict[int, Flashcard]) -> None:
+    """Review cards for ``cards`` (one made meanwhile by another request is kept)."""
+    ReviewCard.objects.bulk_create(
+        [
+            ReviewCard(user=user, flashcard_id=pk, path_id=card.path_id)
+            for pk, card in cards.items()
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def _events(user, flashcards: Iterable[int]) -> dict[int, list[scheduling.Review]]:
@@ -210,26 +268,29 @@ def _all_after(card: ReviewCard, reviews: list[scheduling.Review]) -> bool:
     return min(r.reviewed_at for r in reviews) > card.last_review
 
 
+_STATE_UPSERT = {"unique_fields": ["id"], "update_fields": [*STATE_FIELDS, "updated_at"]}
+_SAVE_STATE = PreparedInsert(ReviewCard, **_STATE_UPSERT)
+_APPEND = PreparedInsert(ReviewLog, ignore_conflicts=True)
+
+
 def _save_states(cards: list[ReviewCard]) -> None:
     """Write the replayed states of existing cards: an upsert on the primary key, one
     statement per batch (``bulk_update``'s ``CASE WHEN`` grows with the square of the
-    batch: 4 s for 1,000 cards on SQLite)."""
-    ReviewCard.objects.bulk_create(
-        cards,
-        update_conflicts=True,
-        unique_fields=["id"],
-        update_fields=[*STATE_FIELDS, "updated_at"],
-        batch_size=500,
-    )
+    batch: 4 s for 1,000 cards on SQLite); prepared for one card."""
+    if len(cards) == 1:  # one review, the hot case
+        _SAVE_STATE.save(cards[0])
+        return
+    ReviewCard.objects.bulk_create(cards, update_conflicts=True, **_STATE_UPSERT, batch_size=500)
 
 
-def _append_and_replay(user, fresh: list[dict], locked: dict[int, ReviewCard]) -> list[ReviewLog]:
+def _append_and_replay(
+    user, fresh: list[dict], locked: dict[int, ReviewCard], settings: ReviewSettings
+) -> list[ReviewLog]:
     new = defaultdict(list)
     for review in fresh:
         new[review["flashcard"]].append(
             scheduling.Review(review["rating"], review["reviewed_at"], str(review["client_id"]))
         )
-    settings = review_settings_of(user=user)
     late = [pk for pk, reviews in new.items() if not _all_after(locked[pk], reviews)]
     earlier = _events(user, late) if late else {}
     for pk, reviews in new.items():
@@ -243,7 +304,6 @@ def _append_and_replay(user, fresh: list[dict], locked: dict[int, ReviewCard]) -
                 start=scheduling.NEW_CARD if pk in late else card_state(card),
             ),
         )
-    _save_states([locked[pk] for pk in new])
     logs = [
         ReviewLog(
             user=user,
@@ -257,6 +317,12 @@ def _append_and_replay(user, fresh: list[dict], locked: dict[int, ReviewCard]) -
         )
         for r in fresh
     ]
+    if len(logs) == 1:  # one review, the hot case: the log first, the card if it went in
+        if not _APPEND.save(logs[0]):
+            return []  # its client_id was logged meanwhile (see reviews_submit)
+        _save_states([locked[pk] for pk in new])
+        return logs
+    _save_states([locked[pk] for pk in new])
     try:
         ReviewLog.objects.bulk_create(logs)
     except IntegrityError as error:

@@ -22,7 +22,7 @@ HOT = {
     "list": (1, "the page with the count; rows from the cache"),
     "item": (1, "the item with its path's owner and visibility"),
     "due": (2, "path with deck, settings and new today; due and new cards"),
-    "review": (8, "card, lock, client id, settings, upsert, insert; a transaction around"),
+    "review": (6, "card with settings; lock with client id; upsert; insert; a transaction"),
     "submit": (5, "attempt; update (key views inside), insert in a transaction; quiz from memory"),
 }
 

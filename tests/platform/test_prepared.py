@@ -1,13 +1,16 @@
 """config.prepared: a queryset compiled once gives, run again with other values, exactly
-the rows the ORM gives, converted as the ORM converts them, on both engines."""
+the rows the ORM gives, converted as the ORM converts them, on both engines; an INSERT
+compiled once writes exactly the row ``bulk_create`` writes."""
 
-from datetime import datetime, timedelta
+import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db.models import Q
+from django.utils import timezone
 
-from config.prepared import Prepared
-from learning.models import Flashcard, Path, Visibility
+from config.prepared import Prepared, PreparedInsert, columns_of
+from learning.models import CardState, Flashcard, Path, ReviewCard, ReviewLog, Visibility
 from learning.services.bundles import path_import
 from tests.helpers import small_bundle
 
@@ -83,3 +86,59 @@ def test_a_datetime_is_adapted_as_the_orm_adapts_it(paths):
     born = min(path.created_at for path in paths)
     for at in (born, born + timedelta(microseconds=1), born + timedelta(days=1)):
         assert prepared.rows(at=at) == list(since(at)), at
+
+
+def _log(learner, card, **fields) -> ReviewLog:
+    values = {
+        "user": learner,
+        "flashcard": card,
+        "rating": 3,
+        "reviewed_at": datetime(2026, 3, 4, 5, 6, 7, 891011, tzinfo=UTC),
+        "duration_ms": 1234,
+        "client_id": uuid.uuid4(),
+        "device": "phone \u00e9",
+        "result": {"state": "review", "due": None, "stability": 1.5, "nested": [1, {"a": True}]},
+    }
+    return ReviewLog(**values | fields)
+
+
+def test_an_insert_writes_the_row_bulk_create_writes(paths, learner):
+    card = Flashcard.objects.filter(path=paths[1]).first()
+    insert = PreparedInsert(ReviewLog)
+    for duration_ms in (1234, None, 0):  # compiled once, run with other values
+        ours, orms = _log(learner, card, duration_ms=duration_ms), _log(learner, card)
+        orms.duration_ms = duration_ms
+        before = timezone.now()
+        assert insert.save(ours) is True
+        ReviewLog.objects.bulk_create([orms])
+        mine = ReviewLog.objects.get(client_id=ours.client_id)
+        theirs = ReviewLog.objects.get(client_id=orms.client_id)
+        assert mine.received_at >= before  # auto_now_add stamped it
+        columns = [c for c in columns_of(ReviewLog) if c not in ("id", "client_id", "received_at")]
+        assert [getattr(mine, c) for c in columns] == [getattr(theirs, c) for c in columns]
+        assert mine.result["nested"] == [1, {"a": True}]  # JSON, not its text
+
+
+def test_an_insert_ignoring_conflicts_says_whether_its_row_went_in(paths, learner):
+    card = Flashcard.objects.filter(path=paths[1]).first()
+    insert = PreparedInsert(ReviewLog, ignore_conflicts=True)
+    first = _log(learner, card)
+    assert insert.save(first) is True
+    again = _log(learner, card, client_id=first.client_id, rating=1)
+    assert insert.save(again) is False
+    assert list(ReviewLog.objects.values_list("rating", flat=True)) == [3]
+
+
+def test_an_upsert_updates_the_named_fields_only(paths, learner):
+    flashcard = Flashcard.objects.filter(path=paths[1]).first()
+    card = ReviewCard.objects.create(user=learner, flashcard=flashcard, path=paths[1])
+    upsert = PreparedInsert(
+        ReviewCard, unique_fields=["id"], update_fields=["state", "stability", "updated_at"]
+    )
+    stamped = card.updated_at
+    card.state, card.stability, card.reps = CardState.REVIEW, 2.25, 99
+    assert upsert.save(card) is True
+    stored = ReviewCard.objects.get(pk=card.pk)
+    assert (stored.state, stored.stability, stored.reps) == (CardState.REVIEW, 2.25, 0)
+    assert stored.updated_at > stamped  # auto_now
+    assert ReviewCard.objects.count() == 1
