@@ -16,6 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 LOAD = ROOT / "benchmarks" / "load.py"
 ENDPOINTS = {"bare", "preview", "tree", "tree-plain", "list", "item", "due", "review", "submit"}
+FLOORS = {"floor-read", "floor-write"}
 
 pytestmark = pytest.mark.skipif(not os.access("/usr/bin/wrk", os.X_OK), reason="no /usr/bin/wrk")
 
@@ -33,13 +34,16 @@ def test_every_endpoint_is_measured_and_answers_as_it_should(tmp_path):
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     [sqlite] = results
     runs = {run["endpoint"]: run for run in sqlite["runs"]}
-    assert set(runs) == ENDPOINTS
-    expected = {"review": "201", "submit": "202"}
+    assert set(runs) == ENDPOINTS | FLOORS
+    expected = {"review": "201", "submit": "202", "floor-write": "201"}
     for name, run in runs.items():
         assert run["rps"] > 0 and run["requests"] > 0, name
         assert run["statuses"] == {expected.get(name, "200"): run["requests"]}, name
         assert run["wrk_non_2xx"] == 0 and not run["problems"], (name, run["problems"])
     assert "## load" in done.stdout and "| tree: " in done.stdout
+    # a floor has its ratio but no verdict: it is not an endpoint of SPEC §8
+    [floor] = [line for line in done.stdout.splitlines() if line.startswith("| floor-write: ")]
+    assert floor.split(" | ")[6] == "" and "✗" not in floor and "✓" not in floor
 
 
 def test_a_run_with_wrong_answers_fails_loudly(tmp_path):
