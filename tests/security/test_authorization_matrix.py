@@ -147,15 +147,19 @@ def world(make_user):
 
 
 def items_of(path) -> dict:
+    """The first item of each kind, as the preview orders them: the first top-level
+    section (a subsection shares its position, and the preview never shows one whole)."""
     quiz = Quiz.objects.get(path=path)
     return {
         "clone": path,
         "quiz": quiz,
-        "question": Question.objects.filter(quiz=quiz).order_by("position").first(),
+        "question": Question.objects.filter(quiz=quiz).order_by("position", "id").first(),
         "expression": Question.objects.get(quiz=quiz, kind="expression"),
-        "flashcard": Flashcard.objects.filter(path=path).order_by("position").first(),
-        "section": Section.objects.filter(path=path).order_by("position").first(),
-        "resource": Resource.objects.filter(path=path).first(),
+        "flashcard": Flashcard.objects.filter(path=path).order_by("position", "id").first(),
+        "section": Section.objects.filter(path=path, parent=None)
+        .order_by("position", "id")
+        .first(),
+        "resource": Resource.objects.filter(path=path).order_by("position", "id").first(),
     }
 
 
