@@ -19,9 +19,11 @@ run: setup ## set up, then serve on http://$(HOST):$(PORT) with one Celery worke
 	@echo "Studytree on http://$(HOST):$(PORT)/  (API /api/v1/, docs /api/docs/, health /healthz). Ctrl-C stops."
 	@# First start: the worker generates figures, verification and audio; the server does not wait.
 	$(PY) manage.py generate_content --all --missing --enqueue
-	@trap 'kill 0' INT TERM EXIT; \
+	@# When the server stops (Ctrl-C, or it fails) the worker stops too: only this worker,
+	@# not the caller's whole process group (`kill 0` took a caller's other jobs with it).
+	@trap 'kill $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	$(VENV)/bin/celery -A config worker --loglevel=INFO --concurrency=1 --without-mingle --without-gossip \
-		--queues=$(WORKER_QUEUES) --beat --schedule=var/celerybeat-schedule & \
+		--queues=$(WORKER_QUEUES) --beat --schedule=var/celerybeat-schedule & worker=$$!; \
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 setup: install migrate content ## create .venv, install, migrate, load and generate content
