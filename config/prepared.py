@@ -148,7 +148,7 @@ class PreparedInsert:
         """Insert ``instance``; answers whether a row was written."""
         connection = connections[DEFAULT_DB_ALIAS]
         key = (connection.alias, instance.pk is not None)
-        sql, fields = self._compiled.get(key) or self._compile(connection, instance)
+        sql, fields = self._compiled.get(key) or self._compile(connection, instance, key)
         params = [prepare(instance) for prepare in fields]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -157,7 +157,7 @@ class PreparedInsert:
             instance._state.adding, instance._state.db = False, connection.alias
         return written
 
-    def _compile(self, connection, instance) -> tuple[str, list]:
+    def _compile(self, connection, instance, key: tuple[str, bool]) -> tuple[str, list]:
         fields = [f for f in self.model._meta.concrete_fields if not f.generated]
         if instance.pk is None:
             fields = [f for f in fields if not isinstance(f, AutoField)]
@@ -178,7 +178,7 @@ class PreparedInsert:
         if len(params) != len(fields) or sql.count("%s") != len(fields):
             raise ValueError(f"{self.model.__name__}: an INSERT this class cannot prepare.")
         compiled = (sql, [self._preparer(field, connection) for field in fields])
-        self._compiled[(connection.alias, instance.pk is not None)] = compiled
+        self._compiled[key] = compiled
         return compiled
 
     @classmethod

@@ -292,10 +292,11 @@ def due_cards(
     # One query for both (UNION ALL, which keeps no order): each sorted as it was chosen.
     due = sorted((row for row in rows if row[0] == DUE), key=_in_order(DUE))
     new = sorted((row for row in rows if row[0] == NEW), key=_in_order(NEW))
+    width = len(_QUEUE_COLUMNS)
     return [
         # The queue of one path does not join it: its slug is known (a third table costs
         # PostgreSQL more to plan than the query costs to run).
-        _queue_row(row[1:], settings, now, path.slug if path is not None else row[-1])
+        _queue_row(row[1 : 1 + width], settings, now, path.slug if path is not None else row[-1])
         for row in [*due, *new[: limit - len(due)]]
     ]
 
@@ -347,7 +348,7 @@ def _queue_query(of_path: bool, limit: int, new_limit: int) -> Prepared:
 
 
 def _queue_row(row: tuple, settings: ReviewSettings, now: datetime, slug: str) -> dict:
-    card = dict(zip(_QUEUE_COLUMNS, row, strict=False))
+    card = dict(zip(_QUEUE_COLUMNS, row, strict=True))
     state = scheduling.CardState(**{name: card[name] for name in _CARD_STATE_FIELDS})
     return {
         "flashcard": {

@@ -49,7 +49,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from config.errors import Conflict, InvalidInput, NotFound
-from config.prepared import Prepared, PreparedInsert, PreparedInstance, columns_of
+from config.prepared import Prepared, PreparedInsert, columns_of
 from learning import scheduling
 from learning.models import Flashcard, Path, ReviewCard, ReviewDeck, ReviewLog, ReviewSettings
 from learning.selectors.reviews import (
@@ -108,6 +108,7 @@ def reviews_submit(
             if review["client_id"] not in seen:
                 fresh.setdefault(review["client_id"], review)
         if fresh:
+            settings = settings or review_settings_of(user=user)
             logs = _append_and_replay(user, list(fresh.values()), locked, settings)
             seen |= {log.client_id: log.result for log in logs}
             if raced := fresh.keys() - seen.keys():
@@ -131,14 +132,6 @@ def reviews_submit(
     return answers
 
 
-_LOCK_ONE = PreparedInstance(
-    ReviewCard,
-    lambda user_id, flashcard_id: ReviewCard.objects.select_for_update().filter(
-        user_id=user_id, flashcard_id=flashcard_id
-    ),
-    user_id=int,
-    flashcard_id=int,
-)
 _REVIEW_CARD_COLUMNS = columns_of(ReviewCard)
 _LOCK_ONE_LOGGED = Prepared(
     lambda user_id, flashcard_id, client_id: (
@@ -181,8 +174,9 @@ def _logged(user, client_ids: set[UUID]) -> dict[UUID, dict]:
 
 def _check(
     user, reviews: list[dict], now: datetime, batch: bool
-) -> tuple[dict[int, Flashcard], ReviewSettings]:
-    """The flashcards reviewed, each one the learner may review, and their settings."""
+) -> tuple[dict[int, Flashcard], ReviewSettings | None]:
+    """The flashcards reviewed, each one the learner may review, and, for one card, the
+    learner's settings read with it (None: read them when needed)."""
     wanted = {r["flashcard"] for r in reviews}
     if len(wanted) == 1:  # the hot case: one query for the card and the settings
         [pk] = wanted
@@ -203,7 +197,7 @@ def _check(
     if fields:
         name, messages = next(iter(fields.items()))
         raise InvalidInput(f"{name}: {messages[0]}", fields=fields)
-    return cards, settings or review_settings_of(user=user)
+    return cards, settings
 
 
 def _lock_cards(user, cards: dict[int, Flashcard]) -> dict[int, ReviewCard]:
@@ -211,10 +205,6 @@ def _lock_cards(user, cards: dict[int, Flashcard]) -> dict[int, ReviewCard]:
     those missing are created first."""
 
     def lock() -> dict[int, ReviewCard]:
-        if len(cards) == 1:  # one card (a suspension)
-            [pk] = cards
-            card = _LOCK_ONE.get(user_id=user.pk, flashcard_id=pk)
-            return {pk: card} if card is not None else {}
         rows = ReviewCard.objects.select_for_update().filter(user=user, flashcard_id__in=cards)
         return {card.flashcard_id: card for card in rows.order_by("id")}
 
